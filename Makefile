@@ -1,0 +1,39 @@
+# Thin wrapper: every real step is `python -m usmx ...` inside .venv.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv data report test lint bench check clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install the project with its dev tools
+
+data: $(STAMP) ## Validate data/raw and build data/processed (offline)
+	$(PY) -m usmx build
+
+report: data ## Set up, build the data (charts and notebooks: see README)
+
+check: $(STAMP) ## Fail if data/processed differs from a fresh build
+	$(PY) -m usmx check
+
+test: $(STAMP) ## Lint, then run the test suite (no network)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## ruff only
+	$(PY) -m ruff check .
+
+bench: $(STAMP) ## Time the build against the pandas + matplotlib import floor
+	$(PY) scripts/bench.py
+
+clean: ## Remove .venv and caches (data/ is kept)
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from usmx.cli import main
+
+raise SystemExit(main())

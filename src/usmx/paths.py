@@ -1,0 +1,60 @@
+"""Every path the project reads or writes, in one place.
+
+The project root is the folder holding ``pyproject.toml`` above this package (an editable
+install from a clone). ``USMX_ROOT`` overrides it, which is how the tests build a scratch copy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def raw(self) -> Path:
+        return self.data / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.data / "processed"
+
+    @property
+    def sources_raw(self) -> Path:
+        return self.raw / "sources.csv"
+
+    @property
+    def funding_raw(self) -> Path:
+        return self.raw / "funding.csv"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def rel(self, path: Path) -> str:
+        """A path as shown to users: relative to the project root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def project_paths(root: str | Path | None = None) -> Paths:
+    """Paths under ``root``, else ``$USMX_ROOT``, else the clone this package lives in."""
+    if root is None:
+        root = os.environ.get("USMX_ROOT") or _PACKAGE_ROOT
+    return Paths(Path(root).resolve())

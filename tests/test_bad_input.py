@@ -1,0 +1,186 @@
+"""Malformed raw input: the build stops with file, line, column and value, and leaves
+data/processed/ exactly as it was."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+import pytest
+
+from usmx import build
+from usmx.cli import main
+
+
+def _rows(path):
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _write(path, rows):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _set(path, line, column, value):
+    """Set one cell (line numbers as in an editor: the header is line 1)."""
+    rows = _rows(path)
+    rows[line - 1][rows[0].index(column)] = value
+    _write(path, rows)
+
+
+def _snapshot(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+@pytest.fixture
+def built(scratch):
+    build.build(scratch)
+    return scratch
+
+
+def _run(paths, capsys):
+    before = _snapshot(paths.processed)
+    code = main(["--root", str(paths.root), "build"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert _snapshot(paths.processed) == before, "data/processed/ was changed"
+    assert "nothing was written" in err
+    return err
+
+
+CELL_CASES = [
+    # (column, bad value, words the message must contain)
+    ("amount_usd", "1,234*", "whole number of US dollars"),
+    ("amount_usd", "abc", "whole number of US dollars"),
+    ("amount_usd", "-5000000", "whole number of US dollars"),
+    ("amount_usd", "", "a value is required"),
+    ("source_id", "NOT_A_SOURCE", "not a known"),
+    ("recipient", "XXX", "not a known recipient code"),
+    ("account", "ESFF", "not a known account code"),
+    ("stage", "spent", "not a known stage code"),
+    ("qualifier", "approx", "not a known qualifier code"),
+    ("fy_start", "1999", "out of range"),
+    ("fy_end", "2031", "out of range"),
+    ("fy_start", "FY2010", "four-digit fiscal year"),
+    ("locator", "", "a value is required"),
+    ("confidence", "derived", "not a known confidence code"),
+    ("as_of", "2015-13", "YYYY"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "words"), CELL_CASES)
+def test_bad_cell_in_funding(built, capsys, column, value, words):
+    _set(built.funding_raw, 7, column, value)
+    err = _run(built, capsys)
+    assert f"data/raw/funding.csv:7: column {column!r} value {value!r}" in err
+    assert words in err
+
+
+def test_fy_end_before_fy_start(built, capsys):
+    _set(built.funding_raw, 4, "fy_start", "2012")
+    _set(built.funding_raw, 4, "fy_end", "2011")
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv:4: column 'fy_end' value '2011': is before fy_start 2012" in err
+
+
+def test_duplicate_figure_id(built, capsys):
+    rows = _rows(built.funding_raw)
+    rows[5][0] = rows[2][0]
+    _write(built.funding_raw, rows)
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv:6: column 'figure_id'" in err
+    assert "duplicate key: already on line 3" in err
+
+
+def test_duplicate_figure_under_new_id(built, capsys):
+    rows = _rows(built.funding_raw)
+    copy = list(rows[2])
+    copy[0] = "a_copy_of_line_3"
+    rows.append(copy)
+    _write(built.funding_raw, rows)
+    err = _run(built, capsys)
+    assert f"data/raw/funding.csv:{len(rows)}:" in err
+    assert "duplicate key: already on line 3" in err
+
+
+def test_missing_column(built, capsys):
+    rows = [r[:-1] for r in _rows(built.funding_raw)]  # drop 'note'
+    _write(built.funding_raw, rows)
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv:1: column 'note': missing column in header" in err
+
+
+def test_unknown_column(built, capsys):
+    rows = _rows(built.funding_raw)
+    rows = [[*r, "x"] for r in rows]
+    rows[0][-1] = "extra"
+    _write(built.funding_raw, rows)
+    err = _run(built, capsys)
+    assert "column 'extra': unknown column in header" in err
+
+
+def test_ragged_row(built, capsys):
+    rows = _rows(built.funding_raw)
+    rows[9] = rows[9][:-2]
+    _write(built.funding_raw, rows)
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv:10: has 15 fields, the header has 17" in err
+
+
+@pytest.mark.parametrize("text", ["", "\n\n"])
+def test_empty_file(built, capsys, text):
+    built.funding_raw.write_text(text)
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv:1: file is empty" in err
+
+
+def test_header_only(built, capsys):
+    built.funding_raw.write_text(built.funding_raw.read_text().splitlines()[0] + "\n")
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv:2: file has a header but no data rows" in err
+
+
+def test_missing_file(built, capsys):
+    built.funding_raw.unlink()
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv: file not found" in err
+
+
+def test_bad_sources_registry(built, capsys):
+    _set(built.sources_raw, 3, "url", "not a url")
+    _set(built.sources_raw, 5, "kind", "blog")
+    err = _run(built, capsys)
+    assert "data/raw/sources.csv:3: column 'url' value 'not a url'" in err
+    assert "data/raw/sources.csv:5: column 'kind' value 'blog'" in err
+
+
+def test_quoted_multiline_note_keeps_line_numbers(built, capsys):
+    """A note spanning two lines shifts the lines after it; messages follow the file."""
+    rows = _rows(built.funding_raw)
+    rows[2][rows[0].index("note")] = "first line\nsecond line"
+    rows[4][rows[0].index("amount_usd")] = "12x"
+    _write(built.funding_raw, rows)
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv:6: column 'amount_usd' value '12x'" in err
+
+
+def test_every_problem_is_reported(built, capsys):
+    _set(built.funding_raw, 3, "amount_usd", "1.5")
+    _set(built.funding_raw, 8, "recipient", "Mexico")
+    err = _run(built, capsys)
+    assert "funding.csv:3: column 'amount_usd'" in err
+    assert "funding.csv:8: column 'recipient'" in err
+
+
+def test_exit_code_from_python_m(built):
+    """The real entry point, as a user runs it, exits non-zero."""
+    import subprocess
+    import sys
+
+    _set(built.funding_raw, 7, "amount_usd", "1,234*")
+    proc = subprocess.run([sys.executable, "-m", "usmx", "--root", str(built.root), "build"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert "data/raw/funding.csv:7: column 'amount_usd' value '1,234*'" in proc.stderr

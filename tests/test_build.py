@@ -1,0 +1,166 @@
+"""The build from the committed raw data: real values, provenance, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from usmx import build, schema
+from usmx.cli import main
+from usmx.paths import project_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return build.build_tables(project_paths(ROOT))
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_committed_processed_equals_fresh_build(repo):
+    assert build.stale_outputs(repo) == []
+
+
+def test_build_twice_gives_identical_bytes(scratch):
+    build.build(scratch)
+    first = _digest(scratch.processed)
+    for p in scratch.processed.iterdir():
+        p.unlink()
+    build.build(scratch)
+    assert _digest(scratch.processed) == first
+    assert len(first) == len(schema.PROCESSED_TABLES) + 2  # + README.md, datapackage.json
+
+
+def test_cli_build_and_check(scratch, capsys):
+    assert main(["--root", str(scratch.root), "build"]) == 0
+    assert main(["--root", str(scratch.root), "check"]) == 0
+    (scratch.processed / "funding.csv").write_text("tampered\n")
+    assert main(["--root", str(scratch.root), "check"]) == 1
+    assert "funding.csv" in capsys.readouterr().err
+
+
+def test_every_source_id_resolves(tables):
+    known = set(tables["sources_processed"]["source_id"])
+    assert set(tables["funding"]["source_id"]) <= known
+    for ids in tables["merida_mexico_by_fy"]["source_ids"].dropna():
+        assert set(ids.split(";")) <= known
+
+
+def test_every_source_is_used(tables):
+    unused = tables["sources_processed"].query("n_figures == 0")["source_id"].tolist()
+    assert unused == []
+
+
+def test_every_figure_has_locator_and_confidence(tables):
+    f = tables["funding"]
+    assert (f["locator"].str.len() > 3).all()
+    assert f["confidence"].isin(["high", "medium", "low"]).all()
+
+
+def test_attribution_joined(tables):
+    f = tables["funding"].set_index("figure_id")
+    assert f.loc["mx_fy2017_incle", "attribution_short"] == "Office of Rep. Cuellar (2017)"
+    assert f.loc["mx_fy2017_incle", "source_kind"] == "official"
+
+
+def _cell(tables, fy, account):
+    m = tables["merida_mexico_by_fy"]
+    return m[(m["fiscal_year"] == fy) & (m["account"] == account)].iloc[0]
+
+
+@pytest.mark.parametrize(("fy", "account", "amount", "status"), [
+    (2008, "TOTAL", 400_000_000, "published"),      # CRS R40135, GAO-10-253R
+    (2008, "INCLE", 263_500_000, "derived"),        # 215.5 supplemental + 48 bridge (spending plan)
+    (2008, "ESF", 20_000_000, "derived"),
+    (2008, "FMF", 116_500_000, "derived"),
+    (2009, "TOTAL", 720_000_000, "derived"),        # 300 omnibus + 420 supplemental (Embassy)
+    (2012, "TOTAL", 282_000_000, "published"),
+    (2013, "FMF", 0, "published"),                  # no Mérida FMF after FY2011
+    (2016, "ESF", 35_000_000, "published"),
+    (2017, "INCLE", 90_000_000, "published"),       # Rep. Cuellar, FY2017 omnibus
+    (2017, "ESF", 49_004_000, "published"),
+])
+def test_preferred_values(tables, fy, account, amount, status):
+    cell = _cell(tables, fy, account)
+    assert cell["amount_usd"] == amount
+    assert cell["status"] == status
+
+
+@pytest.mark.parametrize(("fy", "account"), [
+    (2009, "INCLE"),   # the FY2009 omnibus $300M has no published account split
+    (2010, "TOTAL"),   # the enacted FY2010 supplemental was not read
+    (2011, "TOTAL"),
+    (2014, "TOTAL"),   # only a low-confidence figure: never fills a cell
+    (2016, "INCLE"),
+])
+def test_gaps_are_empty_not_zero(tables, fy, account):
+    cell = _cell(tables, fy, account)
+    assert cell["status"] == "gap"
+    assert pd.isna(cell["amount_usd"])
+    assert pd.isna(cell["figure_ids"])
+
+
+def test_every_year_and_account_has_one_row(tables):
+    m = tables["merida_mexico_by_fy"]
+    assert len(m) == 10 * 4
+    assert not m.duplicated(["fiscal_year", "account"]).any()
+    assert set(m["fiscal_year"]) == set(range(2008, 2018))
+
+
+def test_official_figure_preferred_over_secondary(tables):
+    """FY2010 regular act: CRS's 210.3M beats RT's 231.6M (both kept, conflict listed)."""
+    from usmx.funding import FY_ACTS, _act_best
+
+    f = tables["funding"]
+    single = f[(f["program"] == "merida") & (f["recipient"] == "MEX")
+               & (f["fy_start"] == 2010) & (f["fy_end"] == 2010)
+               & (f["stage"] == "appropriated")]
+    assert FY_ACTS[2010] == ("regular", "supplemental")
+    amount, row = _act_best(single, "TOTAL", "regular")
+    assert (amount, row["source_id"]) == (210_300_000, "CRS_RL32724_2010_02_03")
+    keys = tables["conflicts"]["key"]
+    assert keys.str.contains("FY2010 USA→MEX merida TOTAL appropriated").any()
+
+
+def test_cumulative_totals_agree_or_are_listed(tables):
+    checks = tables["funding_checks"]
+    conflicts = tables["conflicts"]
+    assert set(checks["result"]) <= {"agrees", "disagrees", "incomplete"}
+    listed = set(conflicts.query("kind == 'cumulative_vs_annual'")["figure_ids"])
+    for row in checks.itertuples():
+        if row.result == "disagrees":
+            assert row.figure_id in listed
+        elif row.result == "agrees":
+            assert row.range_low_usd <= row.annual_sum_usd <= row.range_high_usd
+        else:
+            assert pd.isna(row.annual_sum_usd) and row.years_missing
+    by_id = checks.set_index("figure_id")
+    # $1.12B for FY2008-09 (Embassy) equals 400 + 300 + 420.
+    assert by_id.loc["mx_fy2008_2010_cum_crs_r40135", "annual_sum_usd"] == 1_330_300_000
+    assert by_id.loc["mx_fy2008_2009_cumulative", "result"] == "agrees"
+    # 'some $1.3 billion' through the FY2010 regular act: 400 + 720 + 210.3.
+    assert by_id.loc["mx_fy2008_2010_cum_crs_r40135", "result"] == "agrees"
+    # Notimex's 1,351M (which matches RT's 231.6M for FY2010) disagrees and is listed.
+    assert by_id.loc["mx_fy2008_2010_cum_notimex", "result"] == "disagrees"
+
+
+def test_conflicts_list_differing_figures_only(tables):
+    same = tables["conflicts"].query("kind == 'same_key'")
+    assert (same["min_value"] < same["max_value"]).all()
+    assert (same["n_figures"] >= 2).all()
+    dod = same[same["key"].str.contains("dod_counternarcotics")]
+    assert dod["detail"].str.contains("6,500,000").all()
+    assert dod["detail"].str.contains("6,800,000").all()
+
+
+def test_processed_tables_validate(tables):
+    for table in schema.PROCESSED_TABLES:
+        schema.validate_processed(tables[table.name], table)

@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from usmx import funding, schema
+from usmx import deportations, funding, provenance, schema
 from usmx.paths import Paths
 from usmx.rawio import csv_bytes, write_atomic
+
+PREFERENCE_RULES = {
+    "`merida_mexico_by_fy.csv`": funding.PREFERENCE_RULE,
+    "`child_deportations_by_year.csv` and `deportations_all_ages_by_year.csv`":
+        deportations.PREFERENCE_RULE,
+}
 
 
 def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
@@ -16,31 +22,51 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
 
     Raises ``DataError`` (naming file, line, column and value) on bad input.
     """
-    sources = funding.load_sources(paths.sources_raw, paths.rel(paths.sources_raw))
-    raw = funding.load_funding_raw(paths.funding_raw, paths.rel(paths.funding_raw),
-                                   sources["source_id"])
-    tidy = funding.tidy_funding(raw, sources)
-    preferred = funding.preferred_merida(tidy)
-    checks = funding.cumulative_checks(tidy, preferred)
-    conflicts = funding.funding_conflicts(tidy, checks)
+    sources = provenance.load_raw(paths.sources_raw, schema.SOURCES,
+                                  paths.rel(paths.sources_raw))
+    ids = sources["source_id"]
 
-    counts = tidy["source_id"].value_counts()
-    sources_out = sources.drop(columns=["_line"]).copy()
+    fund = funding.tidy_funding(
+        funding.load_funding_raw(paths.funding_raw, paths.rel(paths.funding_raw), ids), sources)
+    merida = funding.preferred_merida(fund)
+    fund_checks = funding.cumulative_checks(fund, merida)
+
+    dep = deportations.tidy_deportations(
+        deportations.load_deportations_raw(paths.deportations_raw,
+                                           paths.rel(paths.deportations_raw), ids), sources)
+    children = deportations.preferred_series(dep, deportations.CHILD_SERIES)
+    all_ages = deportations.preferred_series(dep, deportations.ALL_AGES_SERIES)
+    dep_checks = deportations.parts_checks(dep, pd.concat([children, all_ages]))
+
+    conflicts = provenance.conflicts_frame(
+        funding.funding_conflicts(fund, fund_checks)
+        + deportations.deportation_conflicts(dep, dep_checks))
+
+    counts = pd.concat([fund["source_id"], dep["source_id"]]).value_counts()
+    sources_out = provenance.blank_to_na(provenance.drop_line(sources),
+                                         ("document", "date_published"))
     sources_out["n_figures"] = sources_out["source_id"].map(counts).fillna(0).astype("Int64")
-    for col in ("document", "date_published"):
-        sources_out[col] = sources_out[col].replace("", pd.NA)
     sources_out = sources_out.sort_values("source_id", ignore_index=True)
 
     tables = {
-        schema.FUNDING.name: tidy,
-        schema.MERIDA_BY_FY.name: preferred,
-        schema.FUNDING_CHECKS.name: checks,
+        schema.FUNDING.name: fund,
+        schema.MERIDA_BY_FY.name: merida,
+        schema.FUNDING_CHECKS.name: fund_checks,
+        schema.DEPORTATIONS.name: dep,
+        schema.CHILD_BY_YEAR.name: children,
+        schema.ALL_AGES_BY_YEAR.name: all_ages,
+        schema.DEPORTATION_CHECKS.name: dep_checks,
         schema.CONFLICTS.name: conflicts,
         schema.SOURCES_PROCESSED.name: sources_out,
     }
+    return tables
+
+
+def validate_tables(tables: dict[str, pd.DataFrame]) -> None:
+    """Check every processed table against its schema (a failure is a bug in the loaders;
+    run by ``check`` and the tests, kept off the build's hot path)."""
     for table in schema.PROCESSED_TABLES:
         schema.validate_processed(tables[table.name], table)
-    return tables
 
 
 def build_outputs(paths: Paths) -> dict[Path, bytes]:
@@ -48,7 +74,7 @@ def build_outputs(paths: Paths) -> dict[Path, bytes]:
     tables = build_tables(paths)
     files = {paths.root / t.path: csv_bytes(tables[t.name]) for t in schema.PROCESSED_TABLES}
     files[paths.processed / "README.md"] = (
-        schema.dictionary_markdown(funding.PREFERENCE_RULE).encode("utf-8"))
+        schema.dictionary_markdown(PREFERENCE_RULES).encode("utf-8"))
     files[paths.processed / "datapackage.json"] = schema.datapackage_json().encode("utf-8")
     return files
 
@@ -59,6 +85,7 @@ def build(paths: Paths) -> list[Path]:
 
 
 def stale_outputs(paths: Paths) -> list[Path]:
-    """Processed files that differ from (or are missing against) a fresh build."""
+    """Processed files that differ from (or are missing against) a fresh, validated build."""
+    validate_tables(build_tables(paths))
     return [path for path, data in build_outputs(paths).items()
             if not path.exists() or path.read_bytes() != data]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from usmx import schema
-from usmx.rawio import LINE, DataError, Problem, read_raw_csv
+from usmx import provenance, schema
+from usmx.provenance import CONFIDENCE_ORDER, qualifier_range, rounding_unit  # noqa: F401
+from usmx.rawio import LINE, DataError, Problem
 
 MERIDA_YEARS = range(2008, 2018)  # FY2008–FY2017
 MERIDA_ACCOUNTS = ("ESF", "INCLE", "FMF", "TOTAL")
@@ -31,8 +32,6 @@ FY_ACTS: dict[int, tuple[str, ...]] = {
 }
 
 STAGE_ORDER = {"appropriated": 0, "allocated": 1}
-KIND_ORDER = {"official": 0, "secondary": 1}
-CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 PREFERENCE_RULE = """
 One figure per fiscal year (FY2008–FY2017) and account (ESF, INCLE, FMF, TOTAL) of Mérida
@@ -64,18 +63,9 @@ Derived sums are `exact` only when every part is exact, otherwise `about`.
 # --------------------------------------------------------------------------------------
 
 
-def load_sources(path, label: str) -> pd.DataFrame:
-    """Read and validate the sources registry (all columns text)."""
-    frame = read_raw_csv(path, schema.SOURCES.columns, label)
-    schema.validate_raw(frame, schema.SOURCES, label)
-    return frame
-
-
 def load_funding_raw(path, label: str, source_ids) -> pd.DataFrame:
     """Read and validate raw funding figures against the sources registry."""
-    frame = read_raw_csv(path, schema.FUNDING_RAW.columns, label)
-    codes = {"source_id": {s: "" for s in source_ids}}
-    schema.validate_raw(frame, schema.FUNDING_RAW, label, codes_override=codes)
+    frame = provenance.load_raw(path, schema.FUNDING_RAW, label, source_ids)
     problems = [
         Problem(label, int(row[LINE]), "fy_end", row["fy_end"],
                 f"is before fy_start {row['fy_start']}")
@@ -90,15 +80,10 @@ def load_funding_raw(path, label: str, source_ids) -> pd.DataFrame:
 
 def tidy_funding(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Typed, sorted funding figures with source attribution joined."""
-    out = raw.drop(columns=[LINE]).copy()
+    out = provenance.blank_to_na(provenance.drop_line(raw), ("as_of", "component", "note"))
     for col in ("fy_start", "fy_end", "amount_usd"):
         out[col] = out[col].astype("int64").astype("Int64")
-    for col in ("as_of", "component", "note"):
-        out[col] = out[col].replace("", pd.NA)
-    attribution = sources[["source_id", "attribution_short", "publisher", "document", "kind",
-                           "date_published", "url"]].rename(columns={"kind": "source_kind"})
-    attribution = attribution.replace({"document": {"": pd.NA}, "date_published": {"": pd.NA}})
-    out = out.merge(attribution, on="source_id", how="left", validate="many_to_one")
+    out = provenance.attach_attribution(out, sources)
     out = out.sort_values(["fy_start", "fy_end", "recipient", "program", "account", "stage",
                            "vehicle", "figure_id"], ignore_index=True)
     return out[schema.FUNDING.columns]
@@ -109,18 +94,9 @@ def tidy_funding(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _rank(frame: pd.DataFrame) -> pd.DataFrame:
+def _rank(rows: list[dict]) -> list[dict]:
     """Candidates ordered best first, by rule 3 of PREFERENCE_RULE."""
-    keyed = frame.assign(
-        _stage=frame["stage"].map(STAGE_ORDER),
-        _kind=frame["source_kind"].map(KIND_ORDER),
-        _conf=frame["confidence"].map(CONFIDENCE_ORDER),
-        _qual=(frame["qualifier"] != "exact").astype(int),
-        _date=frame["date_published"].fillna(""),
-    )
-    keyed = keyed.sort_values(["_date"], ascending=False, kind="stable")
-    keyed = keyed.sort_values(["_stage", "_kind", "_conf", "_qual"], kind="stable")
-    return keyed.drop(columns=["_stage", "_kind", "_conf", "_qual", "_date"])
+    return provenance.rank(rows, first=[("stage", STAGE_ORDER)])
 
 
 @dataclass
@@ -135,58 +111,61 @@ class Cell:
     sources: list[str]
 
 
-def _merida_mexico(funding: pd.DataFrame) -> pd.DataFrame:
-    return funding[(funding["program"] == "merida") & (funding["recipient"] == "MEX")
-                   & (funding["donor"] == "USA")]
+GAP = dict(amount=None, qualifier=None, stage=None, confidence=None, status="gap",
+           figures=[], sources=[])
 
 
-def _eligible(frame: pd.DataFrame) -> pd.Series:
-    """Rows that may fill a cell of the preferred series (see PREFERENCE_RULE)."""
-    return (frame["stage"].isin(list(STAGE_ORDER)) & frame["component"].isna()
-            & frame["confidence"].isin(["high", "medium"]))
+def _merida_mexico(rows: list[dict]) -> list[dict]:
+    return [r for r in rows
+            if r["program"] == "merida" and r["recipient"] == "MEX" and r["donor"] == "USA"]
 
 
-def _act_best(cands: pd.DataFrame, account: str, vehicle: str) -> tuple[int, pd.Series] | None:
+def _eligible(r: dict) -> bool:
+    """May this figure fill a cell of the preferred series? (see PREFERENCE_RULE)"""
+    return (r["stage"] in STAGE_ORDER and r["component"] is None
+            and r["confidence"] in provenance.FILLING_CONFIDENCE)
+
+
+def _act_best(cands: list[dict], account: str, vehicle: str) -> tuple[int, dict | None] | None:
     """Best figure for one act and account, or zero when the act's total is exhausted by
-    its other accounts; ``None`` when unknown. Returns (amount, row or empty Series)."""
-    own = cands[(cands["account"] == account) & (cands["vehicle"] == vehicle)]
-    if not own.empty:
-        best = _rank(own).iloc[0]
-        return int(best["amount_usd"]), best
+    its other accounts (then the row is None); ``None`` when unknown."""
+    in_act = [r for r in cands if r["vehicle"] == vehicle]
+    own = [r for r in in_act if r["account"] == account]
+    if own:
+        best = _rank(own)[0]
+        return best["amount_usd"], best
     if account == "TOTAL":
         return None
-    totals = cands[(cands["account"] == "TOTAL") & (cands["vehicle"] == vehicle)]
-    parts = cands[(cands["account"].isin(["ESF", "INCLE", "FMF"]))
-                  & (cands["vehicle"] == vehicle)]
-    if totals.empty or parts.empty:
+    totals = [r for r in in_act if r["account"] == "TOTAL"]
+    parts = [r for r in in_act if r["account"] in ("ESF", "INCLE", "FMF")]
+    if not totals or not parts:
         return None
-    best_parts = _rank(parts).drop_duplicates("account")
-    if int(best_parts["amount_usd"].sum()) == int(_rank(totals).iloc[0]["amount_usd"]):
-        return 0, pd.Series(dtype=object)
+    best_parts = {}
+    for r in _rank(parts):
+        best_parts.setdefault(r["account"], r["amount_usd"])
+    if sum(best_parts.values()) == _rank(totals)[0]["amount_usd"]:
+        return 0, None
     return None
 
 
-def _cell(cands: pd.DataFrame, fy: int, account: str) -> Cell:
+def _cell(cands: list[dict], fy: int, account: str) -> Cell:
     acts = FY_ACTS[fy]
-    full_year_vehicles = ["all", *acts] if len(acts) == 1 else ["all"]
-    full = cands[(cands["account"] == account) & cands["vehicle"].isin(full_year_vehicles)
-                 & ((cands["fy_start"] == cands["fy_end"]) | (cands["amount_usd"] == 0))]
-    if not full.empty:
+    full_year_vehicles = ("all", *acts) if len(acts) == 1 else ("all",)
+    full = [r for r in cands if r["account"] == account and r["vehicle"] in full_year_vehicles
+            and (r["fy_start"] == r["fy_end"] or r["amount_usd"] == 0)]
+    if full:
         ranked = _rank(full)
-        best = ranked.iloc[0]
+        best = ranked[0]
         rule = "whole-year figure"
         if best["fy_start"] != best["fy_end"]:
             rule = f"zero published for FY{best['fy_start']}–FY{best['fy_end']}"
         if len(ranked) > 1:
             rule += f"; preferred over {len(ranked) - 1} rival(s) by rule 3"
-        return Cell(int(best["amount_usd"]), best["qualifier"], best["stage"],
-                    best["confidence"], "published", rule, [best["figure_id"]],
-                    [best["source_id"]])
+        return Cell(best["amount_usd"], best["qualifier"], best["stage"], best["confidence"],
+                    "published", rule, [best["figure_id"]], [best["source_id"]])
     if len(acts) == 1:
-        return Cell(None, None, None, None, "gap",
-                    "no appropriation figure read for this year", [], [])
-    parts = []
-    missing = []
+        return Cell(**GAP, rule="no appropriation figure read for this year")
+    parts, missing = [], []
     for act in acts:
         found = _act_best(cands, account, act)
         if found is None:
@@ -194,94 +173,57 @@ def _cell(cands: pd.DataFrame, fy: int, account: str) -> Cell:
         else:
             parts.append((act, *found))
     if missing:
-        return Cell(None, None, None, None, "gap",
-                    f"no figure for the {' and '.join(missing)} act(s) of the year", [], [])
-    amount = sum(p[1] for p in parts)
-    rows = [p[2] for p in parts if not p[2].empty]
-    exact = all(r["qualifier"] == "exact" for r in rows)
+        return Cell(**GAP, rule=f"no figure for the {' and '.join(missing)} act(s) of the year")
+    rows = [row for _, _, row in parts if row is not None]
     stages = sorted({r["stage"] for r in rows}, key=STAGE_ORDER.get)
-    confidence = max((r["confidence"] for r in rows), key=CONFIDENCE_ORDER.get)
     described = " + ".join(
-        f"{act} {'0 (act total exhausted by other accounts)' if row.empty else row['figure_id']}"
+        f"{act} {'0 (act total exhausted by other accounts)' if row is None else row['figure_id']}"
         for act, _, row in parts)
-    return Cell(amount, "exact" if exact else "about", stages[-1], confidence, "derived",
-                f"sum over the year's acts: {described}",
+    return Cell(sum(amount for _, amount, _ in parts),
+                "exact" if all(r["qualifier"] == "exact" for r in rows) else "about",
+                stages[-1], max((r["confidence"] for r in rows), key=CONFIDENCE_ORDER.get),
+                "derived", f"sum over the year's acts: {described}",
                 [r["figure_id"] for r in rows], [r["source_id"] for r in rows])
 
 
 def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
     """The ``merida_mexico_by_fy`` table: see :data:`PREFERENCE_RULE`."""
-    mm = _merida_mexico(funding)
-    single = mm[mm["fy_start"] == mm["fy_end"]]
-    ok = _eligible(single)
-    eligible, others = single[ok], single[~ok]
-    zero_spans = mm[_eligible(mm) & (mm["fy_start"] < mm["fy_end"]) & (mm["amount_usd"] == 0)]
-    records = []
+    mm = _merida_mexico(provenance.records(funding))
+    single = [r for r in mm if r["fy_start"] == r["fy_end"]]
+    zero_spans = [r for r in mm if _eligible(r) and r["fy_start"] < r["fy_end"]
+                  and r["amount_usd"] == 0]
+    out = []
     for fy in MERIDA_YEARS:
-        spans = zero_spans[(zero_spans["fy_start"] <= fy) & (zero_spans["fy_end"] >= fy)]
-        year = pd.concat([eligible[eligible["fy_start"] == fy], spans])
+        year = [r for r in single if r["fy_start"] == fy]
+        cands = [r for r in year if _eligible(r)]
+        cands += [r for r in zero_spans if r["fy_start"] <= fy <= r["fy_end"]]
+        others = sorted((r for r in year if not _eligible(r)),
+                        key=lambda r: (r["account"], r["stage"], r["figure_id"]))
         for account in MERIDA_ACCOUNTS:
-            cell = _cell(year, fy, account)
-            n = int((year["account"] == account).sum())
-            accounts = [account] if account == "TOTAL" else [account, "UNSPECIFIED"]
-            other = others[(others["fy_start"] == fy) & others["account"].isin(accounts)]
-            other = other.sort_values(["account", "stage", "figure_id"])
-            note = "; ".join(_describe(r) for r in other.itertuples())
-            records.append({
+            cell = _cell(cands, fy, account)
+            accounts = (account,) if account == "TOTAL" else (account, "UNSPECIFIED")
+            note = "; ".join(_describe(r) for r in others if r["account"] in accounts)
+            out.append({
                 "fiscal_year": fy, "account": account, "amount_usd": cell.amount,
                 "qualifier": cell.qualifier, "stage": cell.stage,
-                "confidence": cell.confidence, "status": cell.status,
-                "rule": cell.rule, "n_candidates": n,
+                "confidence": cell.confidence, "status": cell.status, "rule": cell.rule,
+                "n_candidates": sum(r["account"] == account for r in cands),
                 "figure_ids": ";".join(cell.figures) or None,
                 "source_ids": ";".join(dict.fromkeys(cell.sources)) or None,
                 "note": f"other figures: {note}" if note else None,
             })
-    out = pd.DataFrame.from_records(records)
-    out["fiscal_year"] = out["fiscal_year"].astype("Int64")
-    out["amount_usd"] = out["amount_usd"].astype("Int64")
-    out["n_candidates"] = out["n_candidates"].astype("Int64")
-    for col in ("qualifier", "stage", "confidence", "figure_ids", "source_ids", "note"):
-        out[col] = out[col].astype("str").where(out[col].notna(), pd.NA)
-    return out[schema.MERIDA_BY_FY.columns]
+    return provenance.typed_frame(out, schema.MERIDA_BY_FY)
 
 
-def _describe(row) -> str:
-    part = f" [{row.component}]" if isinstance(row.component, str) else ""
-    return (f"{row.account} {row.stage} {row.amount_usd:,} {row.qualifier}{part} "
-            f"({row.vehicle}, {row.confidence}, {row.source_id})")
+def _describe(r: dict) -> str:
+    part = f" [{r['component']}]" if r["component"] else ""
+    return (f"{r['account']} {r['stage']} {r['amount_usd']:,} {r['qualifier']}{part} "
+            f"({r['vehicle']}, {r['confidence']}, {r['source_id']})")
 
 
 # --------------------------------------------------------------------------------------
 # Cumulative totals against annual figures
 # --------------------------------------------------------------------------------------
-
-
-def rounding_unit(value: int) -> int:
-    """The place value of a figure's last significant digit: 2,500,000,000 → 100,000,000."""
-    if value == 0:
-        return 1
-    unit = 1
-    while value % (unit * 10) == 0:
-        unit *= 10
-    return unit
-
-
-def qualifier_range(value: int, qualifier: str) -> tuple[int | None, int | None]:
-    """The values a printed figure and its qualifier allow, given the figure's rounding.
-
-    exact/about: ± half a rounding unit; nearly: up to one unit below; more_than: up to one
-    unit above; at_least / at_most: unbounded on the open side (None).
-    """
-    unit = rounding_unit(value)
-    half = unit // 2
-    return {
-        "exact": (value - half, value + half),
-        "about": (value - half, value + half),
-        "nearly": (value - unit, value),
-        "more_than": (value, value + unit),
-        "at_least": (value, None),
-        "at_most": (None, value),
-    }[qualifier]
 
 
 def cumulative_checks(funding: pd.DataFrame, preferred: pd.DataFrame) -> pd.DataFrame:
@@ -290,45 +232,41 @@ def cumulative_checks(funding: pd.DataFrame, preferred: pd.DataFrame) -> pd.Data
     A cumulative figure whose vehicle is ``regular`` excludes its last year's supplemental:
     that year contributes only its regular act.
     """
-    mm = _merida_mexico(funding)
-    cums = mm[(mm["fy_end"] > mm["fy_start"]) & (mm["account"] == "TOTAL")
-              & (mm["stage"] == "appropriated")]
-    totals = preferred[preferred["account"] == "TOTAL"].set_index("fiscal_year")["amount_usd"]
-    single = mm[(mm["fy_start"] == mm["fy_end"]) & _eligible(mm)]
-    records = []
-    for row in cums.itertuples():
+    mm = _merida_mexico(provenance.records(funding))
+    cums = [r for r in mm if r["fy_end"] > r["fy_start"] and r["account"] == "TOTAL"
+            and r["stage"] == "appropriated"]
+    totals = {r["fiscal_year"]: r["amount_usd"] for r in provenance.records(preferred)
+              if r["account"] == "TOTAL"}
+    single = [r for r in mm if r["fy_start"] == r["fy_end"] and _eligible(r)]
+    out = []
+    for row in sorted(cums, key=lambda r: (r["fy_start"], r["fy_end"], r["figure_id"])):
         missing, total = [], 0
-        for fy in range(int(row.fy_start), int(row.fy_end) + 1):
-            if fy == row.fy_end and row.vehicle != "all":
-                found = _act_best(single[single["fy_start"] == fy], "TOTAL", row.vehicle)
+        for fy in range(row["fy_start"], row["fy_end"] + 1):
+            if fy == row["fy_end"] and row["vehicle"] != "all":
+                found = _act_best([r for r in single if r["fy_start"] == fy], "TOTAL",
+                                  row["vehicle"])
                 value = None if found is None else found[0]
             else:
-                value = totals.get(fy, pd.NA)
-                value = None if pd.isna(value) else int(value)
+                value = totals.get(fy)
             if value is None:
                 missing.append(str(fy))
             else:
                 total += value
-        low, high = qualifier_range(int(row.amount_usd), row.qualifier)
+        low, high = qualifier_range(row["amount_usd"], row["qualifier"])
         if missing:
             result, annual = "incomplete", None
         else:
             annual = total
             ok = (low is None or total >= low) and (high is None or total <= high)
             result = "agrees" if ok else "disagrees"
-        records.append({
-            "figure_id": row.figure_id, "fy_start": row.fy_start, "fy_end": row.fy_end,
-            "stated_usd": row.amount_usd, "qualifier": row.qualifier,
+        out.append({
+            "figure_id": row["figure_id"], "fy_start": row["fy_start"], "fy_end": row["fy_end"],
+            "stated_usd": row["amount_usd"], "qualifier": row["qualifier"],
             "range_low_usd": low, "range_high_usd": high, "annual_sum_usd": annual,
             "years_missing": " ".join(missing) or None, "result": result,
-            "source_id": row.source_id,
+            "source_id": row["source_id"],
         })
-    out = pd.DataFrame.from_records(records, columns=schema.FUNDING_CHECKS.columns)
-    for f in schema.FUNDING_CHECKS.fields:
-        out[f.name] = out[f.name].astype("Int64" if f.type == "integer" else "str")
-        if not f.required:
-            out[f.name] = out[f.name].where(out[f.name].notna(), pd.NA)
-    return out.sort_values(["fy_start", "fy_end", "figure_id"], ignore_index=True)
+    return provenance.typed_frame(out, schema.FUNDING_CHECKS)
 
 
 # --------------------------------------------------------------------------------------
@@ -339,57 +277,37 @@ CONFLICT_KEY = ("fy_start", "fy_end", "donor", "recipient", "program", "account"
                 "vehicle", "component", "as_of")
 
 
-def _spread(lo: int, hi: int) -> str:
-    return "inf" if lo == 0 else f"{(hi - lo) / lo * 100:.1f}"
+def _conflict_label(k: dict) -> str:
+    span = f"FY{k['fy_start']}" if k["fy_start"] == k["fy_end"] else \
+        f"FY{k['fy_start']}–FY{k['fy_end']}"
+    label = (f"{span} {k['donor']}→{k['recipient']} {k['program']} {k['account']} "
+             f"{k['stage']} ({k['vehicle']} acts)")
+    if k["component"]:
+        label += f" [{k['component']}]"
+    if k["as_of"]:
+        label += f" as of {k['as_of']}"
+    return label
 
 
-def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> list[dict]:
     """Keys where published figures differ, and cumulative totals that disagree."""
-    records = []
-    keyed = funding.assign(as_of=funding["as_of"].fillna(""),
-                           component=funding["component"].fillna(""))
-    for key, group in keyed.groupby(list(CONFLICT_KEY), sort=True):
-        if group["amount_usd"].nunique() < 2:
-            continue
-        fy0, fy1, donor, recipient, program, account, stage, vehicle, component, as_of = key
-        span = f"FY{fy0}" if fy0 == fy1 else f"FY{fy0}–FY{fy1}"
-        label = f"{span} {donor}→{recipient} {program} {account} {stage} ({vehicle} acts)"
-        if component:
-            label += f" [{component}]"
-        if as_of:
-            label += f" as of {as_of}"
-        group = group.sort_values(["amount_usd", "figure_id"])
-        lo, hi = int(group["amount_usd"].min()), int(group["amount_usd"].max())
-        records.append({
-            "table": "funding", "kind": "same_key", "key": label, "n_figures": len(group),
-            "min_value": lo, "max_value": hi, "spread_pct": _spread(lo, hi),
-            "figure_ids": ";".join(group["figure_id"]),
-            "source_ids": ";".join(dict.fromkeys(group["source_id"])),
-            "detail": "; ".join(f"{r.amount_usd:,} {r.qualifier} ({r.source_id})"
-                                for r in group.itertuples()),
-        })
+    records = provenance.same_key_conflicts(funding, CONFLICT_KEY, "amount_usd", "funding",
+                                            _conflict_label)
     for row in checks[checks["result"] == "disagrees"].itertuples():
         lo, hi = sorted((int(row.stated_usd), int(row.annual_sum_usd)))
         records.append({
             "table": "funding", "kind": "cumulative_vs_annual",
             "key": f"FY{row.fy_start}–FY{row.fy_end} Mérida appropriations for Mexico "
                    f"({row.figure_id})",
-            "n_figures": 2, "min_value": lo, "max_value": hi, "spread_pct": _spread(lo, hi),
+            "n_figures": 2, "min_value": lo, "max_value": hi,
+            "spread_pct": provenance.spread(lo, hi),
             "figure_ids": row.figure_id, "source_ids": row.source_id,
             "detail": f"stated {int(row.stated_usd):,} {row.qualifier} allows "
                       f"{_fmt(row.range_low_usd)}–{_fmt(row.range_high_usd)}; sum of annual "
                       f"preferred totals {int(row.annual_sum_usd):,}",
         })
-    return conflicts_frame(records)
+    return records
 
 
 def _fmt(value) -> str:
     return "…" if pd.isna(value) else f"{int(value):,}"
-
-
-def conflicts_frame(records: list[dict]) -> pd.DataFrame:
-    out = pd.DataFrame.from_records(records, columns=schema.CONFLICTS.columns)
-    for f in schema.CONFLICTS.fields:
-        out[f.name] = out[f.name].astype("Int64" if f.type == "integer" else "str")
-    return out.sort_values(["table", "kind", "key"], ignore_index=True)
-

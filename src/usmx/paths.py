@@ -38,6 +38,10 @@ class Paths:
         return self.raw / "funding.csv"
 
     @property
+    def deportations_raw(self) -> Path:
+        return self.raw / "deportations.csv"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -113,18 +113,102 @@ STATUSES: dict[str, str] = {
     "gap": "No published figure could be read; amount is empty, never zero",
 }
 CHECK_RESULTS: dict[str, str] = {
-    "agrees": "The sum of the annual figures lies within the range the total's qualifier "
-    "allows",
-    "disagrees": "The sum lies outside that range (listed in conflicts.csv)",
-    "incomplete": "Some years in the span have no annual figure, so no sum can be compared",
+    "agrees": "The sum of the parts (annual figures, or country figures) is consistent with "
+    "the total, within the range the total's qualifier allows",
+    "disagrees": "It is not (listed in conflicts.csv)",
+    "incomplete": "Some parts have no figure, so no sum can be compared",
 }
 CONFLICT_KINDS: dict[str, str] = {
     "same_key": "Two or more published figures for the same thing differ",
     "cumulative_vs_annual": "A published cumulative total disagrees with the sum of the "
     "annual figures over its span",
+    "sum_of_parts": "A published total disagrees with the sum of its published parts",
+}
+
+
+# --- deportations -------------------------------------------------------------------
+
+YEAR_BASES: dict[str, str] = {
+    "us_fiscal": "US federal fiscal year, October to September (FY N ends 30 September N)",
+    "calendar": "Calendar year, January to December",
+}
+REPORTERS: dict[str, str] = {
+    "CBP": "US Customs and Border Protection (Border Patrol apprehensions)",
+    "DHS_OIS": "DHS Office of Immigration Statistics (Yearbook of Immigration Statistics)",
+    "ICE": "US Immigration and Customs Enforcement (ERO removal reports, ICE data releases)",
+    "UWCHR": "University of Washington Center for Human Rights, counting ICE Air (ARTS) "
+    "flight records obtained under FOIA",
+    "INM_UPM": "Mexico's Instituto Nacional de Migración and the Unidad de Política "
+    "Migratoria (SEGOB)",
+    "GTM_GOV": "Guatemala's government (Dirección General de Migración and others)",
+    "HND_GOV": "Honduras' government (CONMIGHO, DINAF and others)",
+    "SLV_GOV": "El Salvador's government (Dirección General de Migración y Extranjería)",
+    "IOM": "International Organization for Migration",
+    "UNHCR": "UN Refugee Agency (asylum statistics)",
+    "MPI": "Migration Policy Institute (its own compilation of official data)",
+    "SRE": "Mexico's foreign ministry (Secretaría de Relaciones Exteriores, consular counts)",
+    "NTCA_GOV": "The governments of El Salvador, Guatemala and Honduras together (foreign "
+    "ministries' combined count)",
+    "UNICEF": "UNICEF (its own compilation of official data)",
+    "CASA_ALIANZA": "Casa Alianza Honduras (NGO; arrivals at the Belén reception centre)",
+}
+DEPORTING_STATES: dict[str, str] = {
+    "USA": "United States",
+    "MEX": "Mexico",
+    "MEX_USA": "Mexico and the United States together",
+    "BLZ": "Belize (asylum country)",
+    "CRI": "Costa Rica (asylum country)",
+    "NIC": "Nicaragua (asylum country)",
+    "PAN": "Panama (asylum country)",
+}
+NATIONALITIES: dict[str, str] = {
+    "GTM": "Guatemala",
+    "HND": "Honduras",
+    "SLV": "El Salvador",
+    "MEX": "Mexico",
+    "NTCA": "Guatemala, Honduras and El Salvador together",
+    "CA": "All Central American nationalities",
+    "ALL": "All nationalities",
+}
+AGE_GROUPS: dict[str, str] = {
+    "minor": "Under 18",
+    "minor_0_11": "Aged 0 to 11",
+    "minor_12_17": "Aged 12 to 17",
+    "adult": "18 and over",
+    "all": "All ages",
+}
+ACCOMPANIMENTS: dict[str, str] = {
+    "unaccompanied": "Travelling without a parent or legal guardian (US: 'unaccompanied alien "
+    "children')",
+    "accompanied": "Travelling with a parent or guardian (US: members of family units)",
+    "all": "Accompanied and unaccompanied together, or not distinguished",
+}
+MEASURES: dict[str, str] = {
+    "uac_apprehensions": "US Border Patrol apprehensions of unaccompanied alien children "
+    "(Southwest border unless noted)",
+    "family_unit_apprehensions": "US Border Patrol apprehensions of members of family units",
+    "apprehensions": "Apprehensions; for Mexico, people 'presentados' to the migration "
+    "authority (detained in or channelled to a migration station)",
+    "removals": "Formal removals (deportations) under an order",
+    "removals_criminal": "DHS Yearbook removals of people with a criminal conviction",
+    "removals_noncriminal": "DHS Yearbook removals of people without a criminal conviction",
+    "returns": "US returns: departures without an order of removal",
+    "removals_and_returns": "US removals and returns together",
+    "devoluciones": "Mexico's returns of foreigners (deportation plus assisted return)",
+    "repatriations_received": "People the receiving country records as returned to it",
+    "air_removals": "Passengers on ICE Air removal flights (unique people per flight)",
+    "asylum_applications": "Asylum applications lodged (UNHCR: new applications)",
+    "asylum_applications_appeal": "Asylum applications that UNHCR's table labels as appeals "
+    "or repeat applications (kept apart from new applications, as the table labels them)",
+}
+UNITS: dict[str, str] = {
+    "persons": "People",
+    "events": "Events: one person can be counted more than once in a period",
+    "cases": "Cases (one application can cover several people)",
 }
 
 FY_MIN, FY_MAX = 2000, 2030
+MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 DATE_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 INT_RE = r"^[0-9]+$"
@@ -333,9 +417,10 @@ FUNDING_CHECKS = Table(
         Field("qualifier", "string", "Its qualifier", codes=QUALIFIERS,
               codes_name="qualifier"),
         Field("range_low_usd", "integer", "Lowest value the printed figure and qualifier "
-              "allow", minimum=0, unit="US dollars (nominal)"),
-        Field("range_high_usd", "integer", "Highest value they allow", minimum=0,
+              "allow (empty: no lower bound)", required=False, minimum=0,
               unit="US dollars (nominal)"),
+        Field("range_high_usd", "integer", "Highest value they allow (empty: no upper bound)",
+              required=False, minimum=0, unit="US dollars (nominal)"),
         Field("annual_sum_usd", "integer", "Sum of the preferred annual totals (empty if a "
               "year is missing)", required=False, minimum=0, unit="US dollars (nominal)"),
         Field("years_missing", "string", "Fiscal years with no annual total", required=False),
@@ -377,8 +462,152 @@ SOURCES_PROCESSED = Table(
                                    minimum=0, unit="count")),
 )
 
-RAW_TABLES = (SOURCES, FUNDING_RAW)
-PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_CHECKS, CONFLICTS, SOURCES_PROCESSED)
+
+DEPORTATIONS_RAW = Table(
+    name="deportations_raw",
+    path="data/raw/deportations.csv",
+    raw=True,
+    description="Apprehensions, removals, returns and repatriations of children and of all "
+    "ages: one row per published figure, hand-transcribed from its source.",
+    primary_key=("figure_id",),
+    foreign_keys={"source_id": "sources.source_id"},
+    fields=(
+        Field("figure_id", "string", "Stable id of this published figure", pattern=ID_RE,
+              pattern_hint="lower-case letters, digits and underscores"),
+        Field("period_start", "month", "First month the figure covers", pattern=MONTH_RE,
+              pattern_hint="a month written YYYY-MM"),
+        Field("period_end", "month", "Last month the figure covers (a US fiscal year FY N "
+              "is N-1-10 to N-09)", pattern=MONTH_RE, pattern_hint="a month written YYYY-MM"),
+        Field("year_basis", "string", "The year convention of the source", codes=YEAR_BASES,
+              codes_name="year basis"),
+        Field("reporter", "string", "Who counted", codes=REPORTERS, codes_name="reporter"),
+        Field("deporting_state", "string", "The state that apprehended, removed or returned "
+              "(for asylum applications: where they were lodged)", codes=DEPORTING_STATES,
+              codes_name="deporting state"),
+        Field("nationality", "string", "Nationality of the people counted",
+              codes=NATIONALITIES, codes_name="nationality"),
+        Field("age_group", "string", "Ages counted", codes=AGE_GROUPS, codes_name="age group"),
+        Field("accompaniment", "string", "Unaccompanied, accompanied or all",
+              codes=ACCOMPANIMENTS, codes_name="accompaniment"),
+        Field("measure", "string", "What is counted", codes=MEASURES, codes_name="measure"),
+        Field("unit", "string", "People, events or cases", codes=UNITS, codes_name="unit"),
+        Field("detail", "string", "The part of the measure the figure covers, when the source "
+              "splits it (a route, a border segment, a component, a vintage); empty for the "
+              "whole", required=False),
+        Field("value", "integer", "The count as printed", minimum=0, pattern=INT_RE,
+              pattern_hint="a whole number: digits only, no separators or footnote marks",
+              unit="see unit"),
+        Field("qualifier", "string", "How the source qualifies the figure", codes=QUALIFIERS,
+              codes_name="qualifier"),
+        *_PROVENANCE,
+    ),
+)
+
+DEPORTATIONS_NATURAL_KEY = ("period_start", "period_end", "year_basis", "reporter",
+                            "deporting_state", "nationality", "age_group", "accompaniment",
+                            "measure", "unit", "detail", "source_id")
+
+DEPORTATIONS = Table(
+    name="deportations",
+    path="data/processed/deportations.csv",
+    description="All published figures on apprehensions, removals, returns, repatriations "
+    "and asylum applications, normalised, with source attribution joined. Never add figures "
+    "with different year_basis, measure or unit.",
+    primary_key=("figure_id",),
+    fields=(
+        *DEPORTATIONS_RAW.fields[:3],
+        Field("months", "integer", "Number of months the period covers", minimum=1,
+              unit="months"),
+        Field("year", "integer", "The fiscal or calendar year (per year_basis) when the "
+              "period is exactly one such year; empty for part-year or multi-year periods",
+              required=False, minimum=FY_MIN, maximum=FY_MAX),
+        *DEPORTATIONS_RAW.fields[3:],
+        *_ATTRIBUTION,
+    ),
+)
+
+_SERIES_FIELDS = (
+    Field("series", "string", "Id of the series (one measure, state, age group, "
+          "accompaniment, unit and year basis)"),
+    Field("title", "string", "What the series counts, in words"),
+    Field("year", "integer", "Fiscal or calendar year, per year_basis", minimum=FY_MIN,
+          maximum=FY_MAX),
+    Field("year_basis", "string", "Year convention", codes=YEAR_BASES,
+          codes_name="year basis"),
+    Field("deporting_state", "string", "Acting state", codes=DEPORTING_STATES,
+          codes_name="deporting state"),
+    Field("nationality", "string", "Nationality", codes=NATIONALITIES,
+          codes_name="nationality"),
+    Field("measure", "string", "What is counted", codes=MEASURES, codes_name="measure"),
+    Field("age_group", "string", "Ages counted", codes=AGE_GROUPS, codes_name="age group"),
+    Field("accompaniment", "string", "Accompaniment", codes=ACCOMPANIMENTS,
+          codes_name="accompaniment"),
+    Field("unit", "string", "People, events or cases", codes=UNITS, codes_name="unit"),
+    Field("value", "integer", "Preferred figure; empty for a gap", required=False,
+          minimum=0, unit="see unit"),
+    Field("qualifier", "string", "Qualifier of the figure", required=False,
+          codes=QUALIFIERS, codes_name="qualifier"),
+    Field("reporter", "string", "Who counted the chosen figure", required=False,
+          codes=REPORTERS, codes_name="reporter"),
+    Field("confidence", "string", "Confidence of the chosen figure (lowest of the parts "
+          "for a derived sum)", required=False, codes=CONFIDENCES, codes_name="confidence"),
+    Field("status", "string", "published, derived or gap", codes=STATUSES,
+          codes_name="status"),
+    Field("rule", "string", "The rule that chose the figure, or why there is none"),
+    Field("n_candidates", "integer", "Whole-year figures competing for this cell",
+          minimum=0, unit="count"),
+    Field("figure_ids", "string", "The figure(s) used, separated by ';'", required=False),
+    Field("source_ids", "string", "Their sources, separated by ';'", required=False),
+    Field("note", "string", "Part-year and other figures for the cell", required=False),
+)
+
+CHILD_BY_YEAR = Table(
+    name="child_deportations_by_year",
+    path="data/processed/child_deportations_by_year.csv",
+    description="Children: one preferred figure per series, year and nationality "
+    "(apprehensions, removals, returns and repatriations of minors by the US and Mexico), "
+    "with the rule that chose it and an explicit status for gaps.",
+    primary_key=("series", "year", "nationality"),
+    fields=_SERIES_FIELDS,
+)
+
+ALL_AGES_BY_YEAR = Table(
+    name="deportations_all_ages_by_year",
+    path="data/processed/deportations_all_ages_by_year.csv",
+    description="All ages: one preferred figure per series, year and nationality (US "
+    "removals and returns, Mexico's returns), for context beside the children's series.",
+    primary_key=("series", "year", "nationality"),
+    fields=_SERIES_FIELDS,
+)
+
+DEPORTATION_CHECKS = Table(
+    name="deportation_checks",
+    path="data/processed/deportation_checks.csv",
+    description="Published totals against the sum of their parts: an all-nationality or "
+    "three-country (NTCA) figure against its country figures, within one source and within "
+    "the preferred series.",
+    primary_key=("check_id",),
+    fields=(
+        Field("check_id", "string", "Id of the check"),
+        Field("basis", "string", "'same source' or 'preferred series'"),
+        Field("period", "string", "The period (first and last month) and year basis"),
+        Field("what", "string", "Measure, state, age group, accompaniment and unit"),
+        Field("total_nationality", "string", "The total's nationality code (ALL or NTCA)",
+              codes=NATIONALITIES, codes_name="nationality"),
+        Field("total_value", "integer", "The published total", minimum=0),
+        Field("parts", "string", "The parts added, as nationality=value"),
+        Field("parts_sum", "integer", "Their sum", minimum=0),
+        Field("test", "string", "'parts = total' for NTCA, 'parts <= total' for ALL (other "
+              "nationalities make up the rest)"),
+        Field("result", "string", "agrees or disagrees", codes=CHECK_RESULTS,
+              codes_name="check result"),
+        Field("figure_ids", "string", "Figures involved, separated by ';'"),
+    ),
+)
+
+RAW_TABLES = (SOURCES, FUNDING_RAW, DEPORTATIONS_RAW)
+PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_CHECKS, DEPORTATIONS, CHILD_BY_YEAR,
+                    ALL_AGES_BY_YEAR, DEPORTATION_CHECKS, CONFLICTS, SOURCES_PROCESSED)
 
 # --------------------------------------------------------------------------------------
 # Validation
@@ -463,7 +692,7 @@ def check_unique(frame: pd.DataFrame, key: tuple[str, ...], label: str) -> None:
         raise DataError(problems)
 
 
-_PA_TYPES = {"string": str, "integer": "Int64", "date": str}
+_PA_TYPES = {"string": str, "integer": "Int64", "date": str, "month": str}
 
 
 def processed_schema(table: Table) -> pa.DataFrameSchema:
@@ -479,6 +708,8 @@ def processed_schema(table: Table) -> pa.DataFrameSchema:
             checks.append(pa.Check.le(f.maximum))
         if f.type == "date":
             checks.append(pa.Check.str_matches(DATE_RE))
+        if f.type == "month":
+            checks.append(pa.Check.str_matches(MONTH_RE))
         columns[f.name] = pa.Column(_PA_TYPES[f.type], checks, nullable=not f.required)
     return pa.DataFrameSchema(columns, strict=True, ordered=True,
                               unique=list(table.primary_key))
@@ -503,6 +734,9 @@ _CODE_LISTS: list[tuple[str, Mapping[str, str]]] = [
     ("account", ACCOUNTS), ("stage", STAGES), ("vehicle", VEHICLES),
     ("qualifier", QUALIFIERS), ("confidence", CONFIDENCES), ("source kind", SOURCE_KINDS),
     ("status", STATUSES), ("check result", CHECK_RESULTS), ("conflict kind", CONFLICT_KINDS),
+    ("year basis", YEAR_BASES), ("reporter", REPORTERS), ("deporting state", DEPORTING_STATES),
+    ("nationality", NATIONALITIES), ("age group", AGE_GROUPS),
+    ("accompaniment", ACCOMPANIMENTS), ("measure", MEASURES), ("unit", UNITS),
 ]
 
 
@@ -510,7 +744,7 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def dictionary_markdown(preference_rule: str) -> str:
+def dictionary_markdown(preference_rules: Mapping[str, str]) -> str:
     """The data dictionary as Markdown (written to data/processed/README.md)."""
     out = [
         "# Data dictionary",
@@ -522,11 +756,9 @@ def dictionary_markdown(preference_rule: str) -> str:
         "(requested, appropriated, allocated, ...), its appropriation vehicle and its span: "
         "figures that differ in any of these measure different things.",
         "",
-        "## Preference rule for `merida_mexico_by_fy.csv`",
-        "",
-        preference_rule.strip(),
-        "",
     ]
+    for target, rule in preference_rules.items():
+        out += [f"## Preference rule for {target}", "", rule.strip(), ""]
     for table in (*PROCESSED_TABLES, *RAW_TABLES):
         out += [f"## `{table.path}`", "", table.description, "",
                 f"Key: {', '.join(f'`{k}`' for k in table.primary_key)}", "",
@@ -557,7 +789,8 @@ def datapackage_json() -> str:
     for table in PROCESSED_TABLES:
         fields = []
         for f in table.fields:
-            spec: dict = {"name": f.name, "type": "string" if f.type == "date" else f.type,
+            spec: dict = {"name": f.name,
+                          "type": "string" if f.type in ("date", "month") else f.type,
                           "description": f.description}
             constraints: dict = {}
             if f.required:

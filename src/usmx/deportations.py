@@ -1,0 +1,416 @@
+"""Deportations loader: raw published figures → validated tidy tables.
+
+Tables produced (see ``usmx.schema`` for every column):
+
+- ``deportations``: every published figure, normalised, with its source attribution joined
+  and its period resolved into a number of months and (for whole years) a year;
+- ``child_deportations_by_year`` and ``deportations_all_ages_by_year``: one preferred figure
+  per series, year and nationality, by the rule in :data:`PREFERENCE_RULE`;
+- ``deportation_checks``: published totals against the sum of their parts;
+- conflicts: keys with differing figures, and totals that disagree with their parts.
+
+Fiscal-year and calendar-year figures, and events and persons, are never added together:
+every series fixes its year basis and unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from usmx import provenance, schema
+from usmx.provenance import CONFIDENCE_ORDER, qualifier_range
+from usmx.rawio import LINE, DataError, Problem
+
+COUNTRIES = ("GTM", "HND", "SLV", "MEX")
+NTCA_PARTS = ("GTM", "HND", "SLV")
+
+
+@dataclass(frozen=True)
+class Series:
+    id: str
+    title: str
+    measure: str
+    deporting_state: str
+    reporters: tuple[str, ...]  # acceptable counters, most preferred first
+    age_group: str
+    accompaniment: str
+    unit: str
+    year_basis: str
+    years: range
+    nationalities: tuple[str, ...]
+    sum_of: tuple[str, ...] = ()  # measures whose figures from one source add up to this one
+    own_country: bool = False  # only the nationality's own government (or IOM) may count it
+
+    def accepts(self, reporter: str, nationality: str) -> bool:
+        if reporter not in self.reporters:
+            return False
+        if self.own_country and reporter.endswith("_GOV"):
+            return reporter == ("NTCA_GOV" if nationality == "NTCA" else f"{nationality}_GOV")
+        return True
+
+
+CHILD_SERIES = (
+    Series("us_uac_apprehensions", "US Border Patrol apprehensions of unaccompanied children "
+           "(Southwest border)", "uac_apprehensions", "USA", ("CBP",), "minor",
+           "unaccompanied", "events", "us_fiscal", range(2009, 2019),
+           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
+    Series("us_uac_removals", "US (ICE) removals of unaccompanied children",
+           "removals", "USA", ("ICE",), "minor", "unaccompanied", "events", "us_fiscal",
+           range(2009, 2018), ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
+    Series("us_juvenile_air_removals", "Juveniles on ICE Air removal flights",
+           "air_removals", "USA", ("UWCHR",), "minor", "all", "events", "us_fiscal",
+           range(2011, 2019), ("GTM", "HND", "SLV", "MEX", "ALL")),
+    Series("mx_minor_apprehensions", "Minors apprehended by Mexico (presentados)",
+           "apprehensions", "MEX", ("INM_UPM",), "minor", "all", "events", "calendar",
+           range(2010, 2018), ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
+    Series("mx_minor_returns", "Minors returned by Mexico (devoluciones)", "devoluciones",
+           "MEX", ("INM_UPM",), "minor", "all", "events", "calendar", range(2010, 2018),
+           ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
+    Series("mx_minor_returns_unaccompanied", "Unaccompanied minors returned by Mexico",
+           "devoluciones", "MEX", ("INM_UPM",), "minor", "unaccompanied", "events",
+           "calendar", range(2010, 2018), ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
+    Series("received_minors_from_mexico", "Minors returned from Mexico, as counted by their "
+           "country", "repatriations_received", "MEX",
+           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
+           "minor", "all", "persons", "calendar", range(2010, 2018),
+           ("GTM", "HND", "SLV", "NTCA"), own_country=True),
+    Series("received_minors_from_us", "Minors returned from the US, as counted by their "
+           "country", "repatriations_received", "USA",
+           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
+           "minor", "all", "persons", "calendar", range(2010, 2018),
+           ("GTM", "HND", "SLV", "NTCA"), own_country=True),
+    Series("us_to_mexico_minor_repatriations", "Mexican minors repatriated by the US, as "
+           "counted by Mexico", "repatriations_received", "USA", ("INM_UPM",), "minor", "all",
+           "events", "calendar", range(2008, 2018), ("MEX",)),
+    Series("us_to_mexico_unaccompanied_repatriations", "Unaccompanied Mexican minors "
+           "repatriated by the US, as counted by Mexico", "repatriations_received", "USA",
+           ("INM_UPM",), "minor", "unaccompanied", "events", "calendar", range(2008, 2018),
+           ("MEX",)),
+)
+
+ALL_AGES_SERIES = (
+    Series("us_removals", "US removals (DHS Yearbook)", "removals", "USA", ("DHS_OIS",),
+           "all", "all", "events", "us_fiscal", range(2008, 2018),
+           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL"),
+           sum_of=("removals_criminal", "removals_noncriminal")),
+    Series("us_ice_removals", "ICE removals (ICE counts, which include some returns)",
+           "removals", "USA", ("ICE",), "all", "all", "events", "us_fiscal",
+           range(2008, 2018), ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
+    Series("us_returns", "US returns (DHS Yearbook)", "returns", "USA", ("DHS_OIS",), "all",
+           "all", "events", "us_fiscal", range(2008, 2018),
+           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
+    Series("mx_returns", "Mexico's returns of foreigners (devoluciones)", "devoluciones",
+           "MEX", ("INM_UPM",), "all", "all", "events", "calendar", range(2010, 2018),
+           ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
+    Series("received_from_mexico", "Nationals returned from Mexico, as counted by their "
+           "country", "repatriations_received", "MEX",
+           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
+           "all", "all", "persons", "calendar", range(2010, 2018),
+           ("GTM", "HND", "SLV", "NTCA"), own_country=True),
+    Series("received_from_us", "Nationals returned from the US, as counted by their country",
+           "repatriations_received", "USA",
+           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"), "all",
+           "all", "persons", "calendar", range(2010, 2018), ("GTM", "HND", "SLV", "NTCA"),
+           own_country=True),
+)
+
+PREFERENCE_RULE = """
+One figure per series, year and nationality. A series fixes the measure, the acting state,
+the age group, the accompaniment, the unit (persons or events) and the year basis (US fiscal or
+calendar), so figures of different kinds never compete and are never added together.
+
+1. Candidates cover exactly that fiscal or calendar year (part-year figures never fill a
+   cell; they are listed in its note), cover the whole measure (no `detail` such as a
+   single route or component), come from one of the series' accepted counters, and have
+   confidence high or medium.
+2. Among candidates the first of these orderings decides: the series' preferred counter;
+   official source before secondary; confidence high, medium, low; qualifier exact before
+   qualified; the latest source version first; then figure id.
+3. A cell with no published figure is `derived` when its parts are published: removals as
+   the sum of criminal and non-criminal removals given by one source; a Guatemala +
+   Honduras + El Salvador (NTCA) cell as the sum of the three country cells when all three
+   have a figure.
+4. A cell with no figure is status `gap` with an empty value, never zero.
+""".strip()
+
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
+
+
+def _months(start: str, end: str) -> int:
+    y0, m0 = map(int, start.split("-"))
+    y1, m1 = map(int, end.split("-"))
+    return (y1 * 12 + m1) - (y0 * 12 + m0) + 1
+
+
+def _year(start: str, months: int, basis: str) -> int | None:
+    if months != 12:
+        return None
+    y0, m0 = map(int, start.split("-"))
+    if basis == "calendar" and m0 == 1:
+        return y0
+    if basis == "us_fiscal" and m0 == 10:
+        return y0 + 1
+    return None
+
+
+def load_deportations_raw(path, label: str, source_ids) -> pd.DataFrame:
+    """Read and validate raw deportation figures against the sources registry."""
+    frame = provenance.load_raw(path, schema.DEPORTATIONS_RAW, label, source_ids)
+    problems = []
+    for _, row in frame.iterrows():
+        line = int(row[LINE])
+        if row["period_end"] < row["period_start"]:
+            problems.append(Problem(label, line, "period_end", row["period_end"],
+                                    f"is before period_start {row['period_start']}"))
+        for col in ("period_start", "period_end"):
+            year = int(row[col][:4])
+            if not schema.FY_MIN <= year <= schema.FY_MAX:
+                problems.append(Problem(label, line, col, row[col],
+                                        f"is out of range ({schema.FY_MIN} to "
+                                        f"{schema.FY_MAX})"))
+    if problems:
+        raise DataError(problems)
+    schema.check_unique(frame, schema.DEPORTATIONS_NATURAL_KEY, label)
+    return frame
+
+
+def tidy_deportations(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Typed, sorted deportation figures with months, year and source attribution."""
+    out = provenance.blank_to_na(provenance.drop_line(raw), ("detail", "note"))
+    out["value"] = out["value"].astype("int64").astype("Int64")
+    months = [_months(a, b) for a, b in zip(out["period_start"], out["period_end"],
+                                           strict=True)]
+    out["months"] = pd.array(months, dtype="Int64")
+    out["year"] = pd.array([_year(a, m, b) for a, m, b in
+                            zip(out["period_start"], months, out["year_basis"], strict=True)],
+                           dtype="Int64")
+    out = provenance.attach_attribution(out, sources)
+    out = out.sort_values(["measure", "deporting_state", "age_group", "accompaniment",
+                           "period_start", "period_end", "nationality", "figure_id"],
+                          ignore_index=True)
+    return out[schema.DEPORTATIONS.columns]
+
+
+# --------------------------------------------------------------------------------------
+# Preferred series
+# --------------------------------------------------------------------------------------
+
+
+def _series_key(s: Series) -> tuple:
+    return (s.measure, s.deporting_state, s.age_group, s.accompaniment, s.unit, s.year_basis)
+
+
+def _row_key(r: dict) -> tuple:
+    return (r["measure"], r["deporting_state"], r["age_group"], r["accompaniment"], r["unit"],
+            r["year_basis"])
+
+
+def _window(year: int, basis: str) -> tuple[str, str]:
+    if basis == "us_fiscal":
+        return f"{year - 1}-10", f"{year}-09"
+    return f"{year}-01", f"{year}-12"
+
+
+def _describe(r: dict) -> str:
+    part = f" [{r['detail']}]" if r["detail"] else ""
+    return (f"{r['period_start']}..{r['period_end']} {r['value']:,} {r['qualifier']}{part} "
+            f"({r['reporter']}, {r['confidence']}, {r['source_id']})")
+
+
+def _sum_of_parts(s: Series, year: int, nat: str, pools: dict) -> list[dict] | None:
+    """Figures of ``s.sum_of`` measures for one year and nationality, all from the best
+    single source that gives every part; None if no source does."""
+    if not s.sum_of:
+        return None
+    by_source: dict[str, dict[str, dict]] = {}
+    for measure in s.sum_of:
+        key = (measure, s.deporting_state, s.age_group, s.accompaniment, s.unit, s.year_basis)
+        for r in pools.get(key, []):
+            if (r["year"] == year and r["nationality"] == nat and s.accepts(r["reporter"], nat)
+                    and r["detail"] is None
+                    and r["confidence"] in provenance.FILLING_CONFIDENCE):
+                by_source.setdefault(r["source_id"], {})[measure] = r
+    complete = [parts for parts in by_source.values() if len(parts) == len(s.sum_of)]
+    if not complete:
+        return None
+    order = {r: i for i, r in enumerate(s.reporters)}
+    best = provenance.rank([parts[s.sum_of[0]] for parts in complete],
+                           first=[("reporter", order)])[0]
+    return [by_source[best["source_id"]][m] for m in s.sum_of]
+
+
+def _cell(s: Series, year: int, nat: str, here: list[dict], cells: dict,
+          pools: dict) -> dict:
+    order = {r: i for i, r in enumerate(s.reporters)}
+    ok = [r for r in here if r["year"] == year and s.accepts(r["reporter"], nat)
+          and r["detail"] is None and r["confidence"] in provenance.FILLING_CONFIDENCE]
+    others = sorted((r for r in here if r not in ok),
+                    key=lambda r: (r["period_start"], r["figure_id"]))
+    cell = {"series": s.id, "title": s.title, "year": year, "year_basis": s.year_basis,
+            "deporting_state": s.deporting_state, "nationality": nat, "measure": s.measure,
+            "age_group": s.age_group, "accompaniment": s.accompaniment, "unit": s.unit,
+            "n_candidates": len(ok),
+            "note": "; ".join(_describe(r) for r in others) or None}
+    parts = [cells.get(p) for p in NTCA_PARTS]
+    summed = None if ok else _sum_of_parts(s, year, nat, pools)
+    if ok:
+        ranked = provenance.rank(ok, first=[("reporter", order)])
+        best = ranked[0]
+        rule = "whole-year figure"
+        if len(ranked) > 1:
+            rule += f"; preferred over {len(ranked) - 1} rival(s) by rule 2"
+        cell.update(value=best["value"], qualifier=best["qualifier"], reporter=best["reporter"],
+                    confidence=best["confidence"], status="published", rule=rule,
+                    figure_ids=best["figure_id"], source_ids=best["source_id"])
+    elif summed:
+        cell.update(
+            value=sum(r["value"] for r in summed),
+            qualifier="exact" if all(r["qualifier"] == "exact" for r in summed) else "about",
+            reporter=summed[0]["reporter"],
+            confidence=max((r["confidence"] for r in summed), key=CONFIDENCE_ORDER.get),
+            status="derived", rule=f"sum of {' + '.join(s.sum_of)} from one source",
+            figure_ids=";".join(r["figure_id"] for r in summed),
+            source_ids=summed[0]["source_id"])
+    elif nat == "NTCA" and all(p and p["value"] is not None for p in parts):
+        reporters = {p["reporter"] for p in parts}
+        cell.update(
+            value=sum(p["value"] for p in parts),
+            qualifier="exact" if all(p["qualifier"] == "exact" for p in parts) else "about",
+            reporter=reporters.pop() if len(reporters) == 1 else None,
+            confidence=max((p["confidence"] for p in parts), key=CONFIDENCE_ORDER.get),
+            status="derived", rule="sum of the GTM, HND and SLV cells (rule 3)",
+            figure_ids=";".join(p["figure_ids"] for p in parts),
+            source_ids=";".join(dict.fromkeys(
+                x for p in parts for x in p["source_ids"].split(";"))))
+    else:
+        cell.update(value=None, qualifier=None, reporter=None, confidence=None, status="gap",
+                    rule="no whole-year figure read", figure_ids=None, source_ids=None)
+    return cell
+
+
+def preferred_series(deportations: pd.DataFrame, series: tuple[Series, ...]) -> pd.DataFrame:
+    """The preferred-figure table for ``series``: see :data:`PREFERENCE_RULE`."""
+    pools: dict[tuple, list[dict]] = {}
+    for r in provenance.records(deportations):
+        pools.setdefault(_row_key(r), []).append(r)
+    out = []
+    for s in series:
+        pool = pools.get(_series_key(s), [])
+        for year in s.years:
+            lo, hi = _window(year, s.year_basis)
+            in_year = [r for r in pool if r["period_start"] >= lo and r["period_end"] <= hi]
+            cells: dict[str, dict] = {}
+            for nat in s.nationalities:
+                here = [r for r in in_year if r["nationality"] == nat]
+                cells[nat] = _cell(s, year, nat, here, cells, pools)
+                out.append(cells[nat])
+    return provenance.typed_frame(out, schema.CHILD_BY_YEAR)
+
+
+# --------------------------------------------------------------------------------------
+# Totals against their parts
+# --------------------------------------------------------------------------------------
+
+_GROUP = ("period_start", "period_end", "year_basis", "reporter", "deporting_state",
+          "age_group", "accompaniment", "measure", "unit", "detail")
+
+
+def _check(check_id, basis, period, what, total, parts):
+    low, high = qualifier_range(total["value"], total["qualifier"])
+    parts_sum = sum(p["value"] for p in parts)
+    if total["nationality"] == "NTCA":
+        test = "parts = total"
+        ok = (low is None or parts_sum >= low) and (high is None or parts_sum <= high)
+    else:
+        test = "parts <= total"
+        ok = high is None or parts_sum <= high
+    ids = [i for r in (total, *parts) for i in r["ids"].split(";")]
+    return {
+        "check_id": check_id, "basis": basis, "period": period, "what": what,
+        "total_nationality": total["nationality"], "total_value": total["value"],
+        "parts": " ".join(f"{p['nationality']}={p['value']}" for p in parts),
+        "parts_sum": parts_sum, "test": test, "result": "agrees" if ok else "disagrees",
+        "figure_ids": ";".join(ids),
+    }
+
+
+def _parts_checks(rows: list[dict], basis: str, period: str, what: str, prefix: str):
+    """Checks inside one group of figures (same period, measure, …): ALL and NTCA totals."""
+    by_nat = {r["nationality"]: r for r in rows}
+    out = []
+    for total_nat, members in (("ALL", COUNTRIES), ("NTCA", NTCA_PARTS)):
+        present = [by_nat[n] for n in members if n in by_nat]
+        if total_nat in by_nat and len(present) >= (3 if total_nat == "NTCA" else 2):
+            out.append(_check(f"{prefix}_{total_nat.lower()}", basis, period, what,
+                              by_nat[total_nat], present))
+    return out
+
+
+def parts_checks(deportations: pd.DataFrame, preferred: pd.DataFrame) -> pd.DataFrame:
+    """Published totals against the sum of their parts, within one source and within the
+    preferred series."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in provenance.records(deportations):
+        groups.setdefault((*(r[k] or "" for k in _GROUP), r["source_id"]), []).append(
+            {**r, "ids": r["figure_id"]})
+    out = []
+    for key in sorted(groups):
+        start, end, basis, reporter, state, age, acc, measure, unit, detail, source = key
+        part = f" [{detail}]" if detail else ""
+        what = f"{measure}{part} by {state}, {age}, {acc}, {unit} (counted by {reporter})"
+        out += _parts_checks(groups[key], "same source", f"{start}..{end} ({basis})", what,
+                             f"{source.lower()}_{measure}_{start}_{end}_{age}_{acc}")
+    series: dict[tuple, list[dict]] = {}
+    for r in provenance.records(preferred):
+        if r["status"] == "published":
+            series.setdefault((r["series"], r["year"], r["year_basis"]), []).append(
+                {**r, "ids": r["figure_ids"]})
+    for (sid, year, basis) in sorted(series):
+        rows = series[(sid, year, basis)]
+        first = rows[0]
+        what = (f"{first['measure']} by {first['deporting_state']}, {first['age_group']}, "
+                f"{first['accompaniment']}, {first['unit']} (series {sid})")
+        out += _parts_checks(rows, "preferred series", f"{year} ({basis})", what,
+                             f"{sid}_{year}")
+    frame = provenance.typed_frame(out, schema.DEPORTATION_CHECKS)
+    return frame.sort_values("check_id", ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------
+# Conflicts
+# --------------------------------------------------------------------------------------
+
+CONFLICT_KEY = ("period_start", "period_end", "year_basis", "reporter", "deporting_state",
+                "nationality", "age_group", "accompaniment", "measure", "unit", "detail")
+
+
+def _conflict_label(k: dict) -> str:
+    part = f" [{k['detail']}]" if k["detail"] else ""
+    return (f"{k['period_start']}..{k['period_end']} ({k['year_basis']}) {k['measure']}{part} "
+            f"by {k['deporting_state']}, {k['nationality']}, {k['age_group']}, "
+            f"{k['accompaniment']}, {k['unit']} (counted by {k['reporter']})")
+
+
+def deportation_conflicts(deportations: pd.DataFrame, checks: pd.DataFrame) -> list[dict]:
+    """Keys where published figures differ, and totals that disagree with their parts."""
+    records = provenance.same_key_conflicts(deportations, CONFLICT_KEY, "value", "deportations",
+                                            _conflict_label)
+    source_of = dict(zip(deportations["figure_id"], deportations["source_id"], strict=True))
+    for row in checks[checks["result"] == "disagrees"].itertuples():
+        ids = row.figure_ids.split(";")
+        lo, hi = sorted((int(row.total_value), int(row.parts_sum)))
+        records.append({
+            "table": "deportations", "kind": "sum_of_parts",
+            "key": f"{row.period} {row.what}: {row.total_nationality} ({row.basis})",
+            "n_figures": len(ids), "min_value": lo, "max_value": hi,
+            "spread_pct": provenance.spread(lo, hi), "figure_ids": row.figure_ids,
+            "source_ids": ";".join(dict.fromkeys(source_of[i] for i in ids)),
+            "detail": f"total {int(row.total_value):,}; {row.test} fails: {row.parts} = "
+                      f"{int(row.parts_sum):,}",
+        })
+    return records

@@ -1,0 +1,142 @@
+"""What every table of published figures shares: loading against the sources registry,
+joining attribution, ranking competing figures, and listing disagreements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from usmx import schema
+from usmx.rawio import LINE, read_raw_csv
+
+KIND_ORDER = {"official": 0, "secondary": 1}
+CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+FILLING_CONFIDENCE = ("high", "medium")  # low-confidence figures never fill a preferred cell
+
+
+def load_raw(path: Path, table: schema.Table, label: str,
+             source_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read and validate a raw table (all text, with line numbers); ``source_ids`` makes
+    ``source_id`` a foreign key into the sources registry."""
+    frame = read_raw_csv(path, table.columns, label)
+    codes = {} if source_ids is None else {"source_id": dict.fromkeys(source_ids, "")}
+    schema.validate_raw(frame, table, label, codes_override=codes)
+    return frame
+
+
+def attach_attribution(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Join each figure's source attribution (short line, publisher, kind, date, URL)."""
+    attribution = sources[["source_id", "attribution_short", "publisher", "document", "kind",
+                           "date_published", "url"]].rename(columns={"kind": "source_kind"})
+    attribution = attribution.replace({"document": {"": pd.NA}, "date_published": {"": pd.NA}})
+    return frame.merge(attribution, on="source_id", how="left", validate="many_to_one")
+
+
+def blank_to_na(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for col in columns:
+        out[col] = out[col].replace("", pd.NA)
+    return out
+
+
+def rank(records: list[dict], first: Iterable[tuple[str, dict]] = ()) -> list[dict]:
+    """Competing figures (as dicts), best first: the ``first`` orderings (column,
+    {value: rank}), then official before secondary source, confidence high > medium > low,
+    exact before qualified, latest source version, and figure id (only to make ties
+    deterministic)."""
+    first = list(first)
+    out = sorted(records, key=lambda r: r["figure_id"])
+    out.sort(key=lambda r: "" if is_na(r["date_published"]) else r["date_published"],
+             reverse=True)
+    out.sort(key=lambda r: (*(order[r[col]] for col, order in first),
+                            KIND_ORDER[r["source_kind"]], CONFIDENCE_ORDER[r["confidence"]],
+                            r["qualifier"] != "exact"))
+    return out
+
+
+def is_na(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with missing values as None (fast to filter in plain Python)."""
+    return [{k: (None if is_na(v) else v) for k, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def typed_frame(rows: list[dict], table: schema.Table) -> pd.DataFrame:
+    """Records as a frame with the table's columns and types (Int64 / str, NA for None)."""
+    out = pd.DataFrame.from_records(rows, columns=table.columns)
+    for f in table.fields:
+        if f.type == "integer":
+            out[f.name] = out[f.name].astype("Int64")
+        else:
+            out[f.name] = out[f.name].astype("str").where(out[f.name].notna(), pd.NA)
+    return out
+
+
+def rounding_unit(value: int) -> int:
+    """The place value of a figure's last significant digit: 2,500,000,000 → 100,000,000."""
+    if value == 0:
+        return 1
+    unit = 1
+    while value % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def qualifier_range(value: int, qualifier: str) -> tuple[int | None, int | None]:
+    """The values a printed figure and its qualifier allow, given the figure's rounding.
+
+    exact/about: ± half a rounding unit; nearly: up to one unit below; more_than: up to one
+    unit above; at_least / at_most: unbounded on the open side (None).
+    """
+    unit = rounding_unit(value)
+    half = unit // 2
+    return {
+        "exact": (value - half, value + half),
+        "about": (value - half, value + half),
+        "nearly": (value - unit, value),
+        "more_than": (value, value + unit),
+        "at_least": (value, None),
+        "at_most": (None, value),
+    }[qualifier]
+
+
+def spread(lo: int, hi: int) -> str:
+    return "inf" if lo == 0 else f"{(hi - lo) / lo * 100:.1f}"
+
+
+def same_key_conflicts(frame: pd.DataFrame, key: Iterable[str], value: str, table: str,
+                       label: Callable[[dict], str]) -> list[dict]:
+    """One conflict record per key whose published figures differ."""
+    key = list(key)
+    records = []
+    filled = frame.assign(**{k: frame[k].fillna("") for k in key})
+    for values, group in filled.groupby(key, sort=True):
+        if group[value].nunique() < 2:
+            continue
+        group = group.sort_values([value, "figure_id"])
+        lo, hi = int(group[value].min()), int(group[value].max())
+        records.append({
+            "table": table, "kind": "same_key", "key": label(dict(zip(key, values, strict=True))),
+            "n_figures": len(group), "min_value": lo, "max_value": hi,
+            "spread_pct": spread(lo, hi),
+            "figure_ids": ";".join(group["figure_id"]),
+            "source_ids": ";".join(dict.fromkeys(group["source_id"])),
+            "detail": "; ".join(f"{int(v):,} {q} ({s})" for v, q, s in
+                                zip(group[value], group["qualifier"], group["source_id"],
+                                    strict=True)),
+        })
+    return records
+
+
+def conflicts_frame(rows: list[dict]) -> pd.DataFrame:
+    out = typed_frame(rows, schema.CONFLICTS)
+    return out.sort_values(["table", "kind", "key"], ignore_index=True)
+
+
+def drop_line(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=[LINE]).copy()

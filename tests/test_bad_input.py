@@ -184,3 +184,43 @@ def test_exit_code_from_python_m(built):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert "data/raw/funding.csv:7: column 'amount_usd' value '1,234*'" in proc.stderr
+
+
+DEPORTATION_CASES = [
+    ("period_start", "2015-13", "a month written YYYY-MM"),
+    ("period_end", "2015", "a month written YYYY-MM"),
+    ("period_start", "1990-01", "out of range"),
+    ("measure", "deportations", "not a known measure code"),
+    ("reporter", "DHS", "not a known reporter code"),
+    ("nationality", "Guatemala", "not a known nationality code"),
+    ("unit", "people", "not a known unit code"),
+    ("year_basis", "fiscal", "not a known year basis code"),
+    ("value", "12.649", "whole number"),
+    ("value", "~5000", "whole number"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "words"), DEPORTATION_CASES)
+def test_bad_cell_in_deportations(built, capsys, column, value, words):
+    _set(built.deportations_raw, 12, column, value)
+    err = _run(built, capsys)
+    assert f"data/raw/deportations.csv:12: column {column!r} value {value!r}" in err
+    assert words in err
+
+
+def test_deportation_period_end_before_start(built, capsys):
+    _set(built.deportations_raw, 5, "period_start", "2016-01")
+    _set(built.deportations_raw, 5, "period_end", "2015-12")
+    err = _run(built, capsys)
+    assert "deportations.csv:5: column 'period_end' value '2015-12': is before period_start" in err
+
+
+def test_deportation_duplicate_figure(built, capsys):
+    rows = _rows(built.deportations_raw)
+    copy = list(rows[3])
+    copy[0] = "same_figure_again"
+    rows.append(copy)
+    _write(built.deportations_raw, rows)
+    err = _run(built, capsys)
+    assert f"deportations.csv:{len(rows)}:" in err
+    assert "duplicate key: already on line 4" in err

@@ -179,6 +179,6 @@ def test_cumulative_check_reads_the_data():
 
 
 def test_rule_text_is_in_the_dictionary():
-    text = schema.dictionary_markdown(PREFERENCE_RULE)
+    text = schema.dictionary_markdown({"x": PREFERENCE_RULE})
     assert "official source before secondary" in text
     assert "never zero" in text

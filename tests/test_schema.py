@@ -7,12 +7,13 @@ import os
 
 import pytest
 
-from usmx import funding, schema
+from usmx import schema
+from usmx.build import PREFERENCE_RULES
 from usmx.rawio import write_atomic
 
 
 def test_dictionary_documents_every_column_and_code():
-    text = schema.dictionary_markdown(funding.PREFERENCE_RULE)
+    text = schema.dictionary_markdown(PREFERENCE_RULES)
     for table in (*schema.PROCESSED_TABLES, *schema.RAW_TABLES):
         assert f"## `{table.path}`" in text
         for f in table.fields:
@@ -24,7 +25,7 @@ def test_dictionary_documents_every_column_and_code():
 
 def test_committed_dictionary_is_generated(repo):
     committed = (repo.processed / "README.md").read_text(encoding="utf-8")
-    assert committed == schema.dictionary_markdown(funding.PREFERENCE_RULE)
+    assert committed == schema.dictionary_markdown(PREFERENCE_RULES)
 
 
 def test_datapackage_describes_every_processed_file(repo):

@@ -46,6 +46,10 @@ class Paths:
         return self.root / "reports"
 
     @property
+    def figures(self) -> Path:
+        return self.reports / "figures"
+
+    @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 

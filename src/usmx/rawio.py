@@ -121,6 +121,8 @@ def write_atomic(files: Mapping[Path, bytes]) -> list[Path]:
     are moved into place. Files whose bytes are unchanged are not touched. Returns the paths
     actually written."""
     staged: list[tuple[Path, str]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for path, data in files.items():
             if path.exists() and path.read_bytes() == data:
@@ -128,6 +130,7 @@ def write_atomic(files: Mapping[Path, bytes]) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((path, tmp))
+            os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would create it
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pandera.pandas as pa
 
 from usmx.rawio import LINE, DataError, Problem
 
@@ -614,9 +613,11 @@ PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_CHECKS, DEPORTATIONS, CHILD_B
 # --------------------------------------------------------------------------------------
 
 
-def _raw_checks(f: Field, codes: Mapping[str, str] | None) -> list[pa.Check]:
+def _raw_checks(f: Field, codes: Mapping[str, str] | None) -> list:
     """Checks on a raw (all-text) column. Empty optional cells pass every check."""
-    checks: list[pa.Check] = []
+    import pandera.pandas as pa  # imported here: only validation needs pandera
+
+    checks: list = []
 
     def optional(test):
         return lambda s: (s == "") | test(s) if not f.required else test(s)
@@ -652,6 +653,8 @@ def validate_raw(frame: pd.DataFrame, table: Table, label: str,
                  codes_override: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """Validate a raw table read by ``rawio.read_raw_csv``; raise DataError listing every bad
     value with its line. ``codes_override`` supplies live code lists (foreign keys)."""
+    import pandera.pandas as pa
+
     codes_override = codes_override or {}
     schema = pa.DataFrameSchema(
         {f.name: pa.Column(str, _raw_checks(f, codes_override.get(f.name, f.codes)),
@@ -695,8 +698,10 @@ def check_unique(frame: pd.DataFrame, key: tuple[str, ...], label: str) -> None:
 _PA_TYPES = {"string": str, "integer": "Int64", "date": str, "month": str}
 
 
-def processed_schema(table: Table) -> pa.DataFrameSchema:
+def processed_schema(table: Table):
     """The pandera schema of a processed (typed) table."""
+    import pandera.pandas as pa
+
     columns = {}
     for f in table.fields:
         checks = []
@@ -717,6 +722,8 @@ def processed_schema(table: Table) -> pa.DataFrameSchema:
 
 def validate_processed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Validate a processed table; a failure here is a bug in the loaders, not in the data."""
+    import pandera.pandas as pa
+
     try:
         return processed_schema(table).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -1,0 +1,19 @@
+"""Publication charts: house style, figures built from the processed tables, export."""
+
+from usmx.charts.figures import (
+    CHARTS,
+    child_deportations,
+    funding_vs_child_deportations,
+    merida_by_account,
+    mexico_vs_us,
+    uac_apprehensions,
+)
+
+__all__ = [
+    "CHARTS",
+    "child_deportations",
+    "funding_vs_child_deportations",
+    "merida_by_account",
+    "mexico_vs_us",
+    "uac_apprehensions",
+]

@@ -1,0 +1,537 @@
+"""The publication charts. Each function takes the processed tables (``usmx.tables.load()``)
+and returns a matplotlib Figure whose ``usmx`` attribute holds its metadata and the exact
+data drawn. Nothing is typed in: every value, and every name in a source line, comes from
+the tables."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from usmx.charts.style import (
+    ACCOUNT_COLORS,
+    COLORS,
+    COUNTRY_NAMES,
+    ChartMeta,
+    finish,
+    house_style,
+    ids_from,
+    new_figure,
+    period_notes,
+    source_line,
+    thousands,
+    year_axis,
+    year_position,
+)
+from usmx.tables import series
+
+Tables = dict[str, pd.DataFrame]
+SOUTHERN_BORDER_PROGRAM = 2014 + 6 / 12  # announced 7 July 2014 (x = N is 1 January N)
+GAP_HATCH = dict(facecolor="#f4f4f4", edgecolor="#bbbbbb", hatch="////", linewidth=0.5)
+
+
+# --------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------
+
+
+def _line(ax, rows: pd.DataFrame, label: str, color: str, style: str = "-",
+          marker: str = "o") -> pd.DataFrame:
+    """Plot a series with breaks at gaps (a gap is NaN, never zero); return the rows drawn
+    with their x positions."""
+    x = np.array([year_position(int(y), b) for y, b in zip(rows["year"], rows["year_basis"],
+                                                             strict=True)])
+    y = rows["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    ax.plot(x, y, linestyle=style, marker=marker, color=color, label=label, gid=label)
+    drawn = rows.assign(x=x, label=label)
+    return drawn[drawn["value"].notna()]
+
+
+def _drawn_frame(parts: list[pd.DataFrame], panel_cols: list[str]) -> pd.DataFrame:
+    cols = [*panel_cols, "label", "series", "year", "year_basis", "nationality", "measure",
+            "age_group", "accompaniment", "unit", "value", "status", "x", "source_ids",
+            "figure_ids"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    return out[[c for c in cols if c in out.columns]]
+
+
+def _mark_program(ax, label: bool = False) -> None:
+    ax.axvline(SOUTHERN_BORDER_PROGRAM, color=COLORS["black"], linewidth=0.8, linestyle=":",
+               zorder=1)
+    if label:
+        ax.annotate("Mexico's Southern Border\nProgram, July 2014",
+                    xy=(SOUTHERN_BORDER_PROGRAM, 1), xycoords=("data", "axes fraction"),
+                    xytext=(4, -2), textcoords="offset points", ha="left", va="top",
+                    fontsize=7, color="#333333")
+
+
+def _meta(id_, title, subtitle, description, alt_text, data, tables, extra_notes=()):
+    ids = ids_from(data) if "source_ids" in data else []
+    notes = [*period_notes(data), *extra_notes]
+    return ChartMeta(id=id_, title=title, subtitle=subtitle, description=description,
+                     alt_text=alt_text, source_ids=sorted(set(ids)),
+                     source_line=source_line(ids, tables["sources_processed"]), notes=notes,
+                     data=data)
+
+
+def _fmt_range(values) -> str:
+    values = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not values:
+        return "no values"
+    return f"{min(values):,.0f} to {max(values):,.0f}"
+
+
+# --------------------------------------------------------------------------------------
+# 1. Mérida appropriations by account
+# --------------------------------------------------------------------------------------
+
+
+def _merida_bars(ax, m: pd.DataFrame,
+                 accounts=("INCLE", "ESF", "FMF")) -> tuple[list[dict], float]:
+    """Stacked bars of published account figures; a dashed outline where only the total
+    is known; a hatched placeholder where nothing is. Returns the rows drawn."""
+    rows = []
+    top = 0.0
+    for fy in sorted(m["fiscal_year"].unique()):
+        cells = m[m["fiscal_year"] == fy].set_index("account")
+        bottom, missing = 0.0, []
+        for acc in accounts:
+            c = cells.loc[acc]
+            if pd.isna(c["amount_usd"]):
+                missing.append(acc)
+                rows.append({"fiscal_year": fy, "account": acc, "amount_usd": None,
+                             "status": c["status"], "stage": None, "drawn_as": "gap",
+                             "source_ids": None})
+                continue
+            value = float(c["amount_usd"]) / 1e6
+            if value > 0:
+                ax.bar(fy, value, bottom=bottom, width=0.72, color=ACCOUNT_COLORS[acc],
+                       gid=f"bar-{acc}-{fy}")
+            rows.append({"fiscal_year": fy, "account": acc, "amount_usd": int(c["amount_usd"]),
+                         "status": c["status"], "stage": c["stage"], "drawn_as": "bar",
+                         "source_ids": c["source_ids"]})
+            bottom += value
+        total = cells.loc["TOTAL"]
+        height = bottom
+        if missing and pd.notna(total["amount_usd"]):
+            height = float(total["amount_usd"]) / 1e6
+            ax.bar(fy, height, width=0.72, fill=False, edgecolor="#333333", linestyle="--",
+                   linewidth=0.9, gid=f"outline-{fy}")
+            rows.append({"fiscal_year": fy, "account": "TOTAL",
+                         "amount_usd": int(total["amount_usd"]), "status": total["status"],
+                         "stage": total["stage"], "drawn_as": "outline",
+                         "source_ids": total["source_ids"]})
+        if missing and height == 0:
+            ax.bar(fy, 40, width=0.72, **GAP_HATCH, gid=f"gap-{fy}")
+            ax.text(fy, 48, "no published\nfigure", ha="center", va="bottom", fontsize=6.5,
+                    color="#666666", gid=f"gaptext-{fy}")
+            height = 75
+        elif missing:
+            label = ("no account\nsplit" if len(missing) == len(accounts)
+                     else "no figure:\n" + "\n".join(missing))
+            ax.text(fy, height + 6, label, ha="center", va="bottom", fontsize=6,
+                    color="#666666", gid=f"gaptext-{fy}")
+            height += 30
+        top = max(top, height)
+    return rows, top
+
+
+def merida_by_account(tables: Tables) -> Figure:
+    """Mérida appropriations to Mexico by fiscal year, stacked by account; gaps drawn as gaps."""
+    m = tables["merida_mexico_by_fy"]
+    with house_style():
+        fig, axes = new_figure(4.9)
+        ax = axes[0, 0]
+        rows, top = _merida_bars(ax, m)
+        years = sorted(m["fiscal_year"].unique())
+        ax.set_xticks(years)
+        ax.set_xticklabels([f"FY{y % 100:02d}" for y in years])
+        ax.set_ylabel("US$ million (nominal)")
+        ax.set_ylim(0, top * 1.08)
+        ax.tick_params(axis="x", length=0)
+        handles = [Patch(color=ACCOUNT_COLORS[a], label=a) for a in ("INCLE", "ESF", "FMF")]
+        handles += [Patch(fill=False, edgecolor="#333333", linestyle="--",
+                          label="Total only (no published split)"),
+                    Patch(**GAP_HATCH, label="No published figure")]
+        ax.legend(handles=handles, loc="upper right", ncols=2)
+        data = pd.DataFrame(rows)
+        allocated = sorted(data.loc[data["stage"] == "allocated", "fiscal_year"].unique())
+        extra = []
+        if allocated:
+            extra.append("Account figures for " + ", ".join(f"FY{y}" for y in allocated)
+                         + " are the State Department's spending plan (allocations of the "
+                         "appropriation).")
+        extra.append("FY2008 includes the FY2009 'bridge' funds enacted with it. INCLE: "
+                     "narcotics control and law enforcement; ESF: Economic Support Fund; FMF: "
+                     "Foreign Military Financing.")
+        bars = data[data["drawn_as"] == "bar"]
+        gaps = sorted(data.loc[data["drawn_as"] == "gap", "fiscal_year"].unique())
+        meta = _meta(
+            "merida-by-account",
+            "Mérida Initiative money for Mexico, by fiscal year and account",
+            "Appropriations in US$ million. Where no figure could be read in a source, the "
+            "chart says so instead of drawing zero.",
+            "Mérida appropriations for Mexico by US fiscal year and account, FY2008-FY2017, "
+            "from the preferred-figure table merida_mexico_by_fy.csv.",
+            f"Stacked bar chart of Mérida Initiative appropriations for Mexico by fiscal year "
+            f"{years[0]}-{years[-1]} and account (INCLE, ESF, FMF). Account figures range "
+            f"{_fmt_range(bars['amount_usd'] / 1e6)} million dollars. Years with at least one "
+            f"account missing: {', '.join(str(y) for y in gaps) or 'none'}; these show a "
+            f"dashed total where one is published, or a hatched 'no published figure' box.",
+            data, tables, extra)
+        return finish(fig, meta)
+
+
+# --------------------------------------------------------------------------------------
+# 2. Child deportations by year, small multiples
+# --------------------------------------------------------------------------------------
+
+US_BLUE, US_SKY = COLORS["blue"], COLORS["sky"]
+MX_ORANGE, MX_VERMILLION = COLORS["orange"], COLORS["vermillion"]
+
+CHILD_PANELS = [
+    ("ALL", [("mx_minor_returns", "Minors returned by Mexico (Mexico's count)", MX_ORANGE, "-"),
+             ("us_uac_removals", "Unaccompanied children removed by the US (ICE)", US_BLUE, "-"),
+             ("us_juvenile_air_removals", "Juveniles on US removal flights (ICE Air)", US_SKY,
+              "--")]),
+    *[(c, [("received_minors_from_mexico", "Minors returned from Mexico (origin country's "
+            "count)", MX_VERMILLION, "-"),
+           ("received_minors_from_us", "Minors returned from the US (origin country's count)",
+            COLORS["purple"], "-"),
+           ("us_uac_removals", "Unaccompanied children removed by the US (ICE)", US_BLUE, "-"),
+           ("us_juvenile_air_removals", "Juveniles on US removal flights (ICE Air)", US_SKY,
+            "--")])
+      for c in ("GTM", "HND", "SLV")],
+    ("MEX", [("us_to_mexico_minor_repatriations", "Mexican minors returned by the US "
+              "(Mexico's count)", COLORS["green"], "-"),
+             ("us_to_mexico_unaccompanied_repatriations", "... of whom unaccompanied",
+              COLORS["green"], "--"),
+             ("us_juvenile_air_removals", "Juveniles on US removal flights (ICE Air)", US_SKY,
+              "--")]),
+]
+
+
+def _panels(tables, panels, first, last, ncols=3, height=7.4, label_program=False):
+    nrows = math.ceil((len(panels) + 1) / ncols)
+    fig, axes = new_figure(height, nrows=nrows, ncols=ncols, sharex=True)
+    flat = axes.ravel()
+    drawn, handles = [], {}
+    for ax, (nat, lines) in zip(flat, panels, strict=False):
+        for name, label, color, style in lines:
+            try:
+                rows = series(tables, name, nat)
+            except KeyError:
+                continue
+            rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+            part = _line(ax, rows, label, color, style)
+            drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
+            handles.setdefault(label, ax.get_lines()[-1])
+        ax.set_title(COUNTRY_NAMES[nat])
+        year_axis(ax, first, last)
+        thousands(ax)
+        ax.set_ylim(bottom=0)
+        _mark_program(ax, label=label_program and ax is flat[0])
+    for ax in flat[len(panels):]:
+        ax.axis("off")
+    flat[-1].legend(list(handles.values()),
+                    ["\n".join(textwrap.wrap(k, 30)) for k in handles],
+                    loc="center left", fontsize=7, borderaxespad=0, labelspacing=0.9)
+    return fig, _drawn_frame(drawn, ["panel"])
+
+
+def child_deportations(tables: Tables, first: int = 2009, last: int = 2017) -> Figure:
+    """Child deportations by year: Mexico and the US side by side, one panel per country."""
+    with house_style():
+        fig, data = _panels(tables, CHILD_PANELS, first, last)
+        extra = ["Dotted line: Mexico's Southern Border Program, July 2014. Missing points "
+                 "are years with no published figure, not zeros. Origin-country counts record "
+                 "arrivals; Mexico's and the US's counts record their own returns and "
+                 "removals, so the lines measure different things."]
+        meta = _meta(
+            "child-deportations",
+            "Children deported by Mexico and by the United States",
+            f"Minors returned or removed, by nationality, {first}-{last}, as each counter "
+            "records them.",
+            "Small multiples of child deportations by year: all nationalities, Guatemala, "
+            "Honduras, El Salvador, and Mexican children returned by the US.",
+            "Five line charts. " + " ".join(
+                f"{panel}: {', '.join(sorted(set(g['label'])))}."
+                for panel, g in data.groupby("panel", sort=False)),
+            data, tables, extra)
+        return finish(fig, meta, hspace=0.45)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Funding against child deportations
+# --------------------------------------------------------------------------------------
+
+
+def funding_vs_child_deportations(tables: Tables, first: int = 2008,
+                                  last: int = 2017) -> Figure:
+    """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
+    by country. No dual axis; July 2014 marked in every panel."""
+    m = tables["merida_mexico_by_fy"]
+    total = m[(m["account"] == "TOTAL") & (m["fiscal_year"] >= first)
+              & (m["fiscal_year"] <= last)].sort_values("fiscal_year")
+    panels = [
+        ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
+                 ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
+                 ("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
+                  US_BLUE, "-")]),
+        *[(c, [("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
+                US_BLUE, "-"),
+               ("received_minors_from_mexico", "Minors returned from Mexico (origin "
+                "country's count)", MX_VERMILLION, "-")]) for c in ("GTM", "HND", "SLV")],
+    ]
+    with house_style():
+        fig, axes = new_figure(9.2, nrows=len(panels) + 1, ncols=1, sharex=True,
+                               height_ratios=[1.2] + [1] * len(panels))
+        ax0 = axes[0, 0]
+        rows = []
+        for r in total.itertuples():
+            x = year_position(int(r.fiscal_year), "us_fiscal")
+            if pd.isna(r.amount_usd):
+                ax0.axvspan(x - 0.4, x + 0.4, **GAP_HATCH, gid=f"gap-{r.fiscal_year}")
+                ax0.text(x, 0.5, "no figure", rotation=90, ha="center", va="center",
+                         fontsize=6, color="#777777", transform=ax0.get_xaxis_transform())
+            else:
+                ax0.bar(x, float(r.amount_usd) / 1e6, width=0.8, color=COLORS["grey"],
+                        gid=f"bar-{r.fiscal_year}")
+            rows.append({"panel": "Mérida appropriations for Mexico", "label": "Mérida total",
+                         "series": "merida_mexico_by_fy", "year": r.fiscal_year,
+                         "year_basis": "us_fiscal", "nationality": None, "measure":
+                         "appropriated US$", "unit": "US dollars", "value": r.amount_usd,
+                         "status": r.status, "x": x, "source_ids": r.source_ids,
+                         "figure_ids": r.figure_ids})
+        ax0.set_title("Mérida appropriations for Mexico, US$ million")
+        thousands(ax0)
+        _mark_program(ax0, label=True)
+        drawn = []
+        for i, (ax, (nat, lines)) in enumerate(zip(axes[1:, 0], panels, strict=True)):
+            for name, label, color, style in lines:
+                s = series(tables, name, nat)
+                s = s[(s["year"] >= first) & (s["year"] <= last)]
+                drawn.append(_line(ax, s, label, color, style).assign(panel=COUNTRY_NAMES[nat]))
+            ax.set_title(f"Children, {COUNTRY_NAMES[nat]}")
+            thousands(ax)
+            ax.set_ylim(bottom=0)
+            _mark_program(ax)
+            if i < 2:  # the country panels share one set of lines: label them once
+                ax.legend(loc="upper left", fontsize=6.5)
+        for ax in axes[:, 0]:
+            year_axis(ax, first, last)
+        data = _drawn_frame([pd.DataFrame(rows), *drawn], ["panel"])
+        gaps = [int(r["year"]) for r in rows if pd.isna(r["value"])]
+        meta = _meta(
+            "funding-vs-child-deportations",
+            "US money for Mexico's security, and the children Mexico stopped",
+            "Mérida appropriations for Mexico (top) and children apprehended and returned, "
+            f"{first}-{last}. Each panel has its own scale; the panels share the year axis.",
+            "Aligned panels: Mérida appropriations for Mexico by fiscal year, then children "
+            "apprehended and returned by Mexico and by the US, for all nationalities and for "
+            "Guatemala, Honduras and El Salvador, with July 2014 marked.",
+            "Top: bar chart of Mérida appropriations for Mexico by fiscal year, with no "
+            f"published total for {', '.join(map(str, gaps)) or 'no year'}. Below: line "
+            "charts of children apprehended or returned by Mexico and the US. A dotted "
+            "vertical line marks Mexico's Southern Border Program of July 2014.",
+            data, tables,
+            ["Dotted line: Mexico's Southern Border Program, July 2014. Hatched bars: no "
+             "published Mérida total for that fiscal year. Appropriations are not spending: "
+             "deliveries lag by years. Apprehensions are events."])
+        return finish(fig, meta, hspace=0.55, left=0.1)
+
+
+# --------------------------------------------------------------------------------------
+# 4. Unaccompanied children apprehended at the US border
+# --------------------------------------------------------------------------------------
+
+
+def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Figure:
+    """US Border Patrol apprehensions of unaccompanied children by country (context)."""
+    lines = [("GTM", COLORS["blue"], "-"), ("HND", COLORS["orange"], "-"),
+             ("SLV", COLORS["green"], "-"), ("MEX", COLORS["vermillion"], "-"),
+             ("ALL", COLORS["grey"], "--")]
+    with house_style():
+        fig, axes = new_figure(4.6)
+        ax = axes[0, 0]
+        drawn = []
+        for nat, color, style in lines:
+            s = series(tables, "us_uac_apprehensions", nat)
+            s = s[(s["year"] >= first) & (s["year"] <= last)]
+            drawn.append(_line(ax, s, COUNTRY_NAMES[nat], color, style).assign(
+                panel="US Border Patrol"))
+        year_axis(ax, first, last)
+        thousands(ax)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("Apprehensions (events)")
+        _mark_program(ax, label=True)
+        ax.legend(loc="upper left")
+        data = _drawn_frame(drawn, ["panel"])
+        missing = sorted({COUNTRY_NAMES[n] for n, _, _ in lines}
+                         - set(data.loc[data["year"] == first, "label"]))
+        meta = _meta(
+            "uac-apprehensions",
+            "Unaccompanied children apprehended at the US southwest border",
+            f"US Border Patrol apprehensions by country of origin, fiscal years {first}-{last}.",
+            "US Border Patrol apprehensions of unaccompanied children at the southwest border "
+            "by country, from us_uac_apprehensions in child_deportations_by_year.csv.",
+            f"Line chart of unaccompanied children apprehended at the US southwest border, FY"
+            f"{first}-FY{last}, for Guatemala, Honduras, El Salvador and Mexico, with all "
+            f"nationalities dashed; all nationalities range "
+            f"{_fmt_range(data.loc[data['label'] == 'All nationalities', 'value'])}. "
+            f"Series missing in FY{first}: {', '.join(missing) or 'none'}.",
+            data, tables,
+            ["Apprehension events; fiscal years (October-September). Missing points are "
+             "years with no published figure."])
+        return finish(fig, meta)
+
+
+# --------------------------------------------------------------------------------------
+# 5. Mexico against the US: where one overtakes the other
+# --------------------------------------------------------------------------------------
+
+VERSUS_PANELS = [
+    ("Children apprehended",
+     [("mx_minor_apprehensions", "ALL", "Mexico: minors apprehended (all nationalities)",
+       MX_ORANGE, "mx"),
+      ("us_uac_apprehensions", "NTCA", "US: unaccompanied children apprehended "
+       "(Guatemala, Honduras, El Salvador)", US_BLUE, "us")]),
+    ("Children returned or removed",
+     [("mx_minor_returns", "ALL", "Mexico: minors returned (all nationalities)", MX_ORANGE,
+       "mx"),
+      ("us_uac_removals", "ALL", "US: unaccompanied children removed (ICE, all "
+       "nationalities)", US_BLUE, "us"),
+      ("us_uac_removals", "NTCA", "US: unaccompanied children removed (ICE, Guatemala, "
+       "Honduras, El Salvador)", US_SKY, "us")]),
+    ("All ages, Central Americans returned or removed",
+     [("mx_returns", "NTCA", "Mexico: Guatemalans, Hondurans, Salvadorans returned",
+       MX_ORANGE, "mx"),
+      ("mx_returns", "CA", "Mexico: Central Americans returned", MX_VERMILLION, "mx"),
+      ("us_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (DHS)",
+       US_BLUE, "us"),
+      ("us_ice_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (ICE)",
+       US_SKY, "us")]),
+]
+
+
+def comparisons(data: pd.DataFrame) -> dict[str, dict]:
+    """Per panel, the years in which both Mexico and the US have a figure (each side's
+    first-listed series with a value that year, compared by year label), the years Mexico's
+    is higher, and the first year Mexico's is higher after a year in which it was not."""
+    out = {}
+    for panel, g in data.groupby("panel", sort=False):
+        years, higher = [], []
+        for year in sorted(g["year"].unique()):
+            here = g[g["year"] == year]
+            mx = here[here["side"] == "mx"].sort_values("order")["value"]
+            us = here[here["side"] == "us"].sort_values("order")["value"]
+            if len(mx) and len(us):
+                years.append(int(year))
+                if mx.iloc[0] > us.iloc[0]:
+                    higher.append(int(year))
+        overtakes = next((y for prev, y in itertools.pairwise(years)
+                          if prev not in higher and y in higher), None)
+        out[panel] = {"years": years, "mexico_higher": higher, "overtakes": overtakes}
+    return out
+
+
+def _comparison_text(c: dict) -> str:
+    if not c["years"]:
+        return "No year with figures for both"
+    compared = _years_text(c["years"])
+    if c["overtakes"]:
+        return f"Mexico overtakes the US in {c['overtakes']} (years compared: {compared})"
+    if c["mexico_higher"] == c["years"]:
+        return f"Mexico higher in every year compared ({compared})"
+    if not c["mexico_higher"]:
+        return f"Mexico never higher in the years compared ({compared})"
+    return (f"Mexico higher in {_years_text(c['mexico_higher'])} "
+            f"(years compared: {compared})")
+
+
+def _years_text(years: list[int]) -> str:
+    """2010, 2015, 2016, 2017 -> '2010, 2015-2017'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def versus_frame(tables: Tables, first: int = 2008, last: int = 2017) -> pd.DataFrame:
+    """The series compared in mexico_vs_us, one row per panel, line and year (gaps kept)."""
+    frames = []
+    for title, lines in VERSUS_PANELS:
+        for order, (name, nat, label, color, side) in enumerate(lines):
+            s = series(tables, name, nat)
+            s = s[(s["year"] >= first) & (s["year"] <= last)]
+            frames.append(s.assign(panel=title, side=side, order=order, label=label,
+                                   color=color))
+    return pd.concat(frames, ignore_index=True)
+
+
+def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
+    """Mexico's against the US's apprehensions and deportations of Central Americans, with
+    the year Mexico overtakes the US, per measure."""
+    frame = versus_frame(tables, first, last)
+    with house_style():
+        fig, axes = new_figure(8.8, nrows=len(VERSUS_PANELS), ncols=1, sharex=True)
+        drawn = []
+        for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
+            panel = frame[frame["panel"] == title]
+            for _, s in panel.groupby("order", sort=True):
+                first_row = s.iloc[0]
+                style = "-" if first_row["side"] == "mx" else "--"
+                drawn.append(_line(ax, s.drop(columns=["label", "color"]), first_row["label"],
+                                   first_row["color"], style))
+            ax.set_title(title)
+            thousands(ax)
+            ax.set_ylim(bottom=0)
+            year_axis(ax, first, last)
+            _mark_program(ax, label=ax is axes[0, 0])
+            ax.legend(loc="upper left", fontsize=6.5)
+        data = _drawn_frame(drawn, ["panel", "side", "order"])
+        cmp = comparisons(frame[frame["value"].notna()])
+        for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
+            ax.set_title(title, pad=15)
+            ax.text(0, 1.015, _comparison_text(cmp[title]), transform=ax.transAxes,
+                    ha="left", va="bottom", fontsize=7.5, color="#333333",
+                    gid=f"comparison-{title}")
+        data = data.assign(overtakes=data["panel"].map(
+            {p: c["overtakes"] for p, c in cmp.items()}).astype("Int64"))
+        meta = _meta(
+            "mexico-vs-us",
+            "When Mexico overtook the United States, and in which measure",
+            "Apprehensions and deportations of Central Americans by Mexico and by the US, "
+            f"{first}-{last}; each panel compares one kind of count.",
+            "Three panels comparing Mexico and the US: children apprehended, children "
+            "returned or removed, and Central Americans of all ages returned or removed; "
+            "each states the first year Mexico's figure exceeds the US's.",
+            "Three line charts. " + " ".join(
+                f"{p}: {_comparison_text(c)}." for p, c in cmp.items()),
+            data, tables,
+            ["Mexico's series count events of all minors (accompanied or not); the US child "
+             "series count unaccompanied children only, so Mexico's lines include children "
+             "the US lines leave out. The comparison above each panel sets the first-listed "
+             "series of each side against each other by year label (fiscal against calendar "
+             "year)."])
+        return finish(fig, meta, hspace=0.62, top_extra_in=0.2)
+
+
+CHARTS = {
+    "merida-by-account": merida_by_account,
+    "child-deportations": child_deportations,
+    "funding-vs-child-deportations": funding_vs_child_deportations,
+    "uac-apprehensions": uac_apprehensions,
+    "mexico-vs-us": mexico_vs_us,
+}

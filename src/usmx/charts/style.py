@@ -1,0 +1,169 @@
+"""House style, page furniture (title, subtitle, source line, notes, credit) and chart
+metadata. The style sheet is applied in a context: nothing edits global rcParams."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.style
+import matplotlib.ticker
+import pandas as pd
+from matplotlib.figure import Figure
+
+STYLE = Path(__file__).with_name("usmx.mplstyle")
+
+# Okabe-Ito colours, by role, so that a measure keeps its colour across charts.
+COLORS = {
+    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
+    "purple": "#CC79A7", "sky": "#56B4E9", "black": "#000000", "grey": "#999999",
+}
+ACCOUNT_COLORS = {"INCLE": COLORS["blue"], "ESF": COLORS["green"], "FMF": COLORS["vermillion"]}
+COUNTRY_NAMES = {"GTM": "Guatemala", "HND": "Honduras", "SLV": "El Salvador", "MEX": "Mexico",
+                 "NTCA": "Guatemala, Honduras and El Salvador", "CA": "Central America",
+                 "ALL": "All nationalities"}
+CREDIT = "Chart: usmx · data CC BY 4.0, code MIT · every figure is sourced in data/processed/"
+WIDTH_IN = 7.5
+WRAP = 128  # characters per footer line at the footer's font size
+
+
+@dataclass
+class ChartMeta:
+    """What travels with a chart: text for the page, the file metadata and the manifest."""
+
+    id: str
+    title: str
+    subtitle: str
+    description: str
+    alt_text: str
+    source_ids: list[str]
+    source_line: str
+    notes: list[str]
+    data: pd.DataFrame = field(repr=False)
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the usmx style sheet for the duration of the block only."""
+    with mpl.rc_context(), mpl.style.context(str(STYLE)):
+        yield
+
+
+def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
+    """'Source: ...' built from the registry's short attributions (never typed by hand)."""
+    ids = sorted(set(source_ids))
+    known = sources.set_index("source_id")["attribution_short"]
+    missing = [i for i in ids if i not in known.index]
+    if missing:
+        raise KeyError(f"sources not in the registry: {missing}")
+    names = list(dict.fromkeys(known[i] for i in ids))
+    return "Source: " + "; ".join(sorted(names, key=str.casefold)) + "."
+
+
+def ids_from(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:
+    """Source ids of the rows drawn (a column of ';'-separated ids)."""
+    out: list[str] = []
+    for value in frame[column].dropna():
+        out += str(value).split(";")
+    return out
+
+
+def period_notes(data: pd.DataFrame) -> list[str]:
+    """Notes required whenever a chart mixes year bases or counting units."""
+    notes = []
+    if "year_basis" in data and data["year_basis"].dropna().nunique() > 1:
+        notes.append("US figures are fiscal years (October-September); Mexican and Central "
+                     "American figures are calendar years. Each point sits at the middle of "
+                     "its period.")
+    if "unit" in data and data["unit"].dropna().nunique() > 1:
+        notes.append("Some counts are events (a person returned twice counts twice), others "
+                     "are persons; the lines are not directly comparable.")
+    return notes
+
+
+class ChartFigure(Figure):
+    """A Figure that shows itself in JupyterLab as an image with its alt text, without
+    pyplot (so nothing depends on a global backend)."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from usmx.charts.export import render
+
+        return {"image/png": render(self, "png", dpi=110),
+                "text/plain": getattr(getattr(self, "usmx", None), "alt_text", repr(self))}
+
+
+def new_figure(height_in: float, *, nrows: int = 1, ncols: int = 1, sharex: bool = False,
+               sharey: bool = False, height_ratios=None):
+    """A figure of the house width with a grid of axes (layout fixed later by finish())."""
+    fig = ChartFigure(figsize=(WIDTH_IN, height_in))
+    axes = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=False,
+                        gridspec_kw={"height_ratios": height_ratios} if height_ratios else None)
+    return fig, axes
+
+
+def latin1(text: str) -> str:
+    """Text for the pixels, kept to Latin-1 so that each PDF embeds one subset per font
+    (characters beyond U+00FF, such as an en dash, double the font-subsetting time)."""
+    return text.translate(str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...",
+                                         "\u2019": "'", "\u201c": '"', "\u201d": '"'}))
+
+
+def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float = 0.25,
+           left: float = 0.09, right: float = 0.98, top_extra_in: float = 0.0) -> Figure:
+    """Write title, subtitle, source line, notes and credit into the figure's pixels, and
+    attach the metadata as ``fig.usmx``."""
+    h = fig.get_figheight()
+    title_pt, sub_pt, foot_pt = 12.5, 9, 7
+    pad = 0.12
+    sub_lines = textwrap.wrap(latin1(meta.subtitle), 105) if meta.subtitle else []
+    top_in = (pad + title_pt / 72 * 1.35 + len(sub_lines) * sub_pt / 72 * 1.35 + 0.2
+              + top_extra_in)
+    footer = textwrap.wrap(latin1(meta.source_line), WRAP)
+    for note in meta.notes:
+        footer += textwrap.wrap(latin1("Note: " + note), WRAP)
+    footer.append(CREDIT)
+    line_in = foot_pt / 72 * 1.4
+    bottom_in = pad + len(footer) * line_in + 0.42
+    fig.subplots_adjust(top=1 - top_in / h, bottom=bottom_in / h, left=left, right=right,
+                        hspace=hspace, wspace=wspace)
+
+    x = 0.012
+    y = 1 - pad / h
+    fig.text(x, y, latin1(meta.title), ha="left", va="top", fontsize=title_pt, fontweight="bold",
+             color="#111111", gid="usmx-title")
+    y -= title_pt / 72 * 1.35 / h
+    for line in sub_lines:
+        fig.text(x, y, line, ha="left", va="top", fontsize=sub_pt, color="#444444",
+                 gid="usmx-subtitle")
+        y -= sub_pt / 72 * 1.35 / h
+    y = pad / h
+    for line in reversed(footer):
+        gid = "usmx-credit" if line == CREDIT else "usmx-footer"
+        fig.text(x, y, line, ha="left", va="bottom", fontsize=foot_pt, color="#555555",
+                 gid=gid)
+        y += line_in / h
+    fig.usmx = meta
+    return fig
+
+
+def year_position(year: int, basis: str) -> float:
+    """Where a year's value sits on a continuous time axis (x = N is 1 January of year N):
+    the middle of the period, so fiscal and calendar years are not silently aligned."""
+    return year + (0.25 if basis == "us_fiscal" else 0.5)
+
+
+def year_axis(ax, first: int, last: int) -> None:
+    ax.set_xlim(first, last + 1)
+    ax.set_xticks([y + 0.5 for y in range(first, last + 1)])
+    ax.set_xticklabels([str(y) if (y - first) % 2 == 0 else "" for y in range(first, last + 1)])
+    ax.tick_params(axis="x", length=0)
+    for y in range(first, last + 2):
+        ax.axvline(y, color="#f0f0f0", linewidth=0.6, zorder=0)
+
+
+def thousands(ax) -> None:
+    ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data report test lint bench check clean
+.PHONY: help venv data charts report lab test lint bench check clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,7 +20,14 @@ venv: $(STAMP) ## Create .venv and install the project with its dev tools
 data: $(STAMP) ## Validate data/raw and build data/processed (offline)
 	$(PY) -m usmx build
 
-report: data ## Set up, build the data (charts and notebooks: see README)
+charts: $(STAMP) ## Export every chart to reports/figures (SVG, PDF, PNG, CSV, manifest)
+	$(PY) -m usmx charts
+
+report: $(STAMP) ## Set up, build the data, export the charts, run the notebooks into reports/
+	$(PY) -m usmx report
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(PY) -m jupyterlab --notebook-dir=notebooks
 
 check: $(STAMP) ## Fail if data/processed differs from a fresh build
 	$(PY) -m usmx check
@@ -32,7 +39,7 @@ test: $(STAMP) ## Lint, then run the test suite (no network)
 lint: $(STAMP) ## ruff only
 	$(PY) -m ruff check .
 
-bench: $(STAMP) ## Time the build against the pandas + matplotlib import floor
+bench: $(STAMP) ## Time build, charts and report against the pandas + matplotlib import floor
 	$(PY) scripts/bench.py
 
 clean: ## Remove .venv and caches (data/ is kept)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m usmx build`` (offline) and ``python -m usmx check``."""
+"""Command line: ``python -m usmx build | check | charts | report`` (all offline)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="validate data/raw and write data/processed (offline)")
     sub.add_parser("check", parents=[common],
                    help="exit 1 if data/processed differs from a fresh build")
+    sub.add_parser("charts", parents=[common],
+                   help="export every chart to reports/figures (SVG, PDF, PNG, CSV, manifest)")
+    sub.add_parser("report", parents=[common],
+                   help="build, export the charts, execute the notebooks into reports/*.html")
     args = parser.parse_args(argv)
     paths = project_paths(getattr(args, "root", None))
 
@@ -36,6 +40,21 @@ def main(argv: list[str] | None = None) -> int:
                       + "".join(f"\n  {paths.rel(p)}" for p in stale), file=sys.stderr)
                 return 1
             print("check: data/processed matches a fresh build")
+        elif args.command in ("charts", "report"):
+            if args.command == "report":
+                written = build.build(paths)
+                print(f"build: {len(written)} file(s) written")
+            from usmx import tables
+            from usmx.charts.export import export_all
+
+            written = export_all(tables.load(paths), paths.figures)
+            print(f"charts: {len(written)} file(s) written to {paths.rel(paths.figures)}/")
+            if args.command == "report":
+                from usmx.report import run_notebooks
+
+                written = run_notebooks(paths)
+                print(f"report: {len(written)} file(s) written to {paths.rel(paths.reports)}/"
+                      + "".join(f"\n  {paths.rel(p)}" for p in written))
     except DataError as exc:
         print(f"error: bad input; nothing was written.\n{exc.report()}", file=sys.stderr)
         return 2

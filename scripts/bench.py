@@ -1,10 +1,12 @@
-"""Time `python -m usmx build` against the import floor of pandas + matplotlib.
+"""Time `python -m usmx build`, `python -m usmx charts` and `python -m usmx report` against
+the import floor of pandas + matplotlib.
 
-Prints the median of each over N runs (fresh interpreter each time) and their ratio; exits 1
-when the ratio exceeds --max-ratio. The build runs on a scratch copy of data/ whose
-data/processed/ is emptied before every run, so each run writes every file.
+Prints the median of each over N runs (fresh interpreter each time) and the ratios; exits 1
+when build exceeds --max-build (2x) or charts --max-charts (4x) times the floor, or the report
+--max-report seconds. Runs on a scratch copy of data/ and notebooks/, emptied of outputs
+before every run, so each run writes every file.
 
-    python scripts/bench.py [--runs 7] [--max-ratio 2.0]
+    python scripts/bench.py [--runs 5] [--report-runs 1]
 """
 
 from __future__ import annotations
@@ -28,38 +30,59 @@ def timed(cmd: list[str], before=None) -> float:
     if before:
         before()
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--max-ratio", type=float, default=2.0)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--report-runs", type=int, default=1)
+    parser.add_argument("--max-build", type=float, default=2.0)
+    parser.add_argument("--max-charts", type=float, default=4.0)
+    parser.add_argument("--max-report", type=float, default=30.0)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        shutil.copytree(ROOT / "data", Path(tmp) / "data")
-        processed = Path(tmp) / "data" / "processed"
+        root = Path(tmp)
+        shutil.copytree(ROOT / "data", root / "data")
+        shutil.copytree(ROOT / "notebooks", root / "notebooks")
 
-        def empty_processed():
-            shutil.rmtree(processed)
-            processed.mkdir()
+        def fresh():
+            shutil.rmtree(root / "data" / "processed")
+            (root / "data" / "processed").mkdir()
+            shutil.rmtree(root / "reports", ignore_errors=True)
 
-        build = [sys.executable, "-m", "usmx", "build", "--root", tmp]
+        usmx = [sys.executable, "-m", "usmx"]
+        cmds = {"build": [*usmx, "build", "--root", tmp],
+                "charts": [*usmx, "charts", "--root", tmp]}
         timed(FLOOR)  # warm the OS file cache and matplotlib's font cache
-        timed(build, empty_processed)
-        floor, built = [], []
-        for _ in range(args.runs):  # interleaved, so drift hits both alike
-            floor.append(timed(FLOOR))
-            built.append(timed(build, empty_processed))
+        timed(cmds["build"], fresh)
+        times: dict[str, list[float]] = {"floor": [], "build": [], "charts": []}
+        for _ in range(args.runs):  # interleaved, so drift hits all alike
+            times["floor"].append(timed(FLOOR))
+            times["build"].append(timed(cmds["build"], fresh))
+            times["charts"].append(timed(cmds["charts"],
+                                         lambda: shutil.rmtree(root / "reports",
+                                                               ignore_errors=True)))
+        report = [timed([*usmx, "report", "--root", tmp], fresh)
+                  for _ in range(args.report_runs)]
 
-    f, b = statistics.median(floor), statistics.median(built)
-    ratio = b / f
-    print(f"import floor (pandas + matplotlib.pyplot): median {f:.3f} s over {args.runs} runs")
-    print(f"python -m usmx build:                       median {b:.3f} s over {args.runs} runs")
-    print(f"ratio build / floor: {ratio:.2f} (limit {args.max_ratio:.2f})")
-    return 0 if ratio <= args.max_ratio else 1
+    floor = statistics.median(times["floor"])
+    build = statistics.median(times["build"])
+    charts = statistics.median(times["charts"])
+    rep = statistics.median(report)
+    print(f"import floor (pandas + matplotlib.pyplot): median {floor:.3f} s ({args.runs} runs)")
+    print(f"python -m usmx build:   median {build:.3f} s  ratio {build / floor:.2f} "
+          f"(limit {args.max_build:.1f})")
+    print(f"python -m usmx charts:  median {charts:.3f} s  ratio {charts / floor:.2f} "
+          f"(goal {args.max_charts:.1f})")
+    print(f"python -m usmx report:  median {rep:.3f} s  (build + charts + 3 notebooks; "
+          f"goal {args.max_report:.0f} s)")
+    ok = (build / floor <= args.max_build and charts / floor <= args.max_charts
+          and rep <= args.max_report)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -41,6 +41,12 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", guarded)
 
 
+@pytest.fixture(scope="module")
+def repo_module() -> Paths:
+    """The real project, for module-scoped fixtures (read-only use)."""
+    return project_paths(ROOT)
+
+
 @pytest.fixture
 def repo() -> Paths:
     """The real project (read-only use)."""

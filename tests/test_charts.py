@@ -1,0 +1,201 @@
+"""Charts: assertions on the Figures themselves and on the exported files."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import matplotlib.text
+import pandas as pd
+import pytest
+
+from usmx import tables
+from usmx.charts import CHARTS, style
+from usmx.charts.export import export_all, render
+
+
+@pytest.fixture(scope="module")
+def t(repo_module):
+    return tables.load(repo_module)
+
+
+@pytest.fixture(scope="module")
+def figs(t):
+    return {name: make(t) for name, make in CHARTS.items()}
+
+
+def texts(fig, gid_prefix=None):
+    """Texts of the figure (those whose gid starts with ``gid_prefix``), top to bottom."""
+    found = [obj for obj in fig.findobj(matplotlib.text.Text)
+             if gid_prefix is None or (obj.get_gid() or "").startswith(gid_prefix)]
+    found.sort(key=lambda o: -o.get_position()[1] if o.get_transform() == fig.transFigure
+               else 0)
+    return [o.get_text() for o in found]
+
+
+def test_every_chart_has_title_source_line_and_credit(figs, t):
+    for name, fig in figs.items():
+        meta = fig.usmx
+        assert meta.id == name
+        assert texts(fig, "usmx-title") == [meta.title]
+        footer = " ".join(texts(fig, "usmx-footer"))
+        assert footer.startswith("Source: ")
+        assert texts(fig, "usmx-credit") == [style.CREDIT]
+        # the source line is built from the registry: every short attribution of the
+        # sources of the data drawn, and nothing else
+        registry = t["sources_processed"].set_index("source_id")["attribution_short"]
+        expected = {registry[i] for i in style.ids_from(meta.data)}
+        assert meta.source_line == style.source_line(meta.source_ids, t["sources_processed"])
+        for name_ in expected:
+            assert name_ in meta.source_line
+        assert len(meta.alt_text) > 80 and meta.description
+
+
+def test_mixed_year_bases_and_units_are_noted_in_the_pixels(figs):
+    for fig in figs.values():
+        data = fig.usmx.data
+        footer = " ".join(texts(fig, "usmx-footer"))
+        if "year_basis" in data and data["year_basis"].dropna().nunique() > 1:
+            assert "fiscal years (October-September)" in footer
+            assert "calendar years" in footer
+        if "unit" in data and data["unit"].dropna().nunique() > 1:
+            assert "events" in footer and "persons" in footer
+    assert "calendar years" in " ".join(texts(figs["child-deportations"], "usmx-footer"))
+
+
+def test_merida_gaps_are_drawn_as_gaps_not_zero(figs, t):
+    fig = figs["merida-by-account"]
+    ax = fig.axes[0]
+    bars = {p.get_gid(): p for p in ax.patches if p.get_gid()}
+    m = t["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
+    for (fy, account), row in m.iterrows():
+        if account == "TOTAL":
+            continue
+        if pd.isna(row["amount_usd"]):
+            assert f"bar-{account}-{fy}" not in bars       # no bar, not even a zero bar
+        elif row["amount_usd"] > 0:
+            assert bars[f"bar-{account}-{fy}"].get_height() == pytest.approx(
+                row["amount_usd"] / 1e6)
+    gap_years = [fy for fy in range(2008, 2018) if m.loc[(fy, "TOTAL"), "status"] == "gap"
+                 and all(pd.isna(m.loc[(fy, a), "amount_usd"]) for a in ("INCLE", "ESF"))]
+    assert gap_years  # FY2010, FY2011, ... have no published figure
+    for fy in gap_years:
+        assert f"gap-{fy}" in bars
+    labels = " ".join(texts(fig))
+    assert "no published\nfigure" in labels
+    assert fig.usmx.data.query("drawn_as == 'gap'")["amount_usd"].isna().all()
+
+
+def test_merida_outline_for_total_without_split(figs):
+    bars = {p.get_gid(): p for p in figs["merida-by-account"].axes[0].patches}
+    assert bars["outline-2009"].get_height() == pytest.approx(720.0)
+    assert not bars["outline-2009"].get_fill()
+
+
+def test_child_panels_and_series(figs):
+    fig = figs["child-deportations"]
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
+    assert titles == ["All nationalities", "Guatemala", "Honduras", "El Salvador", "Mexico"]
+    assert len(fig.axes[0].get_lines()) >= 3
+    data = fig.usmx.data
+    assert set(data["panel"]) == set(titles)
+    assert data["value"].notna().all()  # only published or derived values are drawn
+
+
+def test_gaps_break_lines_instead_of_dropping_to_zero(figs):
+    ax = figs["uac-apprehensions"].axes[0]
+    mexico = next(line for line in ax.get_lines() if line.get_label() == "Mexico")
+    y = mexico.get_ydata()
+    assert pd.isna(y[0])          # FY2009: no published figure for Mexico
+    assert (y[~pd.isna(y)] > 0).all()
+
+
+def test_funding_vs_children_has_no_dual_axis_and_marks_july_2014(figs):
+    fig = figs["funding-vs-child-deportations"]
+    assert len(fig.axes) == 5
+    xs = {round(ax.get_xlim()[0], 3) for ax in fig.axes}
+    assert len(xs) == 1                               # one shared year axis
+    for ax in fig.axes:
+        assert not any(a is not ax and a.bbox.bounds == ax.bbox.bounds for a in fig.axes)
+        vlines = [ln for ln in ax.get_lines() if list(ln.get_xdata()) == [2014.5, 2014.5]]
+        assert vlines, ax.get_title(loc="left")
+    assert "Southern Border" in " ".join(texts(fig))
+
+
+def test_mexico_vs_us_states_where_mexico_overtakes(figs):
+    fig = figs["mexico-vs-us"]
+    statements = texts(fig, "comparison-")
+    assert statements[0].startswith("Mexico overtakes the US in 2015")
+    assert statements[1].startswith("Mexico higher in every year compared")
+    data = fig.usmx.data
+    assert data.loc[data["panel"] == "Children apprehended", "overtakes"].iloc[0] == 2015
+
+
+def test_house_style_does_not_leak(t):
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    CHARTS["uac-apprehensions"](t)
+    assert dict(mpl.rcParams) == before
+
+
+@pytest.fixture(scope="module")
+def exported(t, tmp_path_factory):
+    a, b = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
+    export_all(t, a)
+    export_all(t, b)
+    return a, b
+
+
+def test_exports_exist_and_are_byte_identical(exported):
+    a, b = exported
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    for chart in CHARTS:
+        for ext in ("svg", "pdf", "png", "csv"):
+            assert f"{chart}.{ext}" in names
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_svg_keeps_text_as_text(exported, figs):
+    a, _ = exported
+    for name, fig in figs.items():
+        svg = (a / f"{name}.svg").read_text(encoding="utf-8")
+        assert "<text" in svg
+        assert fig.usmx.title.split(",")[0] in svg
+        assert "Source: " in svg
+
+
+def test_pdf_embeds_truetype_and_png_is_200_dpi(exported):
+    a, _ = exported
+    pdf = (a / "merida-by-account.pdf").read_bytes()
+    assert b"/FontFile2" in pdf            # embedded TrueType (Type 42), editable text
+    assert b"/CreationDate" not in pdf     # no timestamp: identical bytes run to run
+    from PIL import Image
+
+    with Image.open(a / "merida-by-account.png") as img:
+        assert img.info["dpi"][0] == pytest.approx(200, abs=1)
+        assert img.width == 1500
+        assert img.text["Title"].startswith("Mérida")
+
+
+def test_manifest_and_data_files(exported, figs):
+    a, _ = exported
+    manifest = json.loads((a / "manifest.json").read_text())
+    assert [m["id"] for m in manifest] == list(CHARTS)
+    for entry in manifest:
+        assert entry["alt_text"] and entry["sources"] and entry["source_line"]
+        data = pd.read_csv(a / entry["files"]["csv"])
+        assert len(data) == len(figs[entry["id"]].usmx.data)
+
+
+def test_render_in_notebooks_shows_png_with_alt_text(figs):
+    bundle = figs["uac-apprehensions"]._repr_mimebundle_()
+    assert bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert re.search("unaccompanied children", bundle["text/plain"])
+
+
+def test_render_svg_metadata(figs):
+    svg = render(figs["uac-apprehensions"], "svg").decode()
+    assert "<dc:title>Unaccompanied children apprehended" in svg

@@ -1,0 +1,55 @@
+"""Notebooks: thin, committed without outputs, parameterised, and they run top to bottom."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+EXPECTED = ["01-funding", "02-child-deportations", "03-funding-vs-child-deportations"]
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_numbered_descriptive_names():
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"{path.name}: strip outputs before committing"
+            assert cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_thin_and_parameterised(path):
+    cells = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    assert tagged[0] is cells[0]
+    for cell in cells[1:]:
+        source = "".join(cell["source"])
+        lines = [ln for ln in source.splitlines() if ln.strip()]
+        assert len(lines) <= 3, f"{path.name}: keep code cells to one call"
+        assert not re.search(r"\b\d{3,}\b", source), "figures come from the tables, not code"
+        assert "read_csv" not in source and "open(" not in source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes(path):
+    from usmx.report import execute
+
+    nb = execute(path, timeout=180)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    charts = sum("charts." in c.source for c in nb.cells if c.cell_type == "code")
+    assert len(images) == charts >= 1

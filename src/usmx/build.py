@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from usmx import deportations, funding, provenance, schema
+from usmx import claims, deportations, funding, provenance, schema
 from usmx.paths import Paths
 from usmx.rawio import csv_bytes, write_atomic
 
@@ -42,7 +42,11 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
         funding.funding_conflicts(fund, fund_checks)
         + deportations.deportation_conflicts(dep, dep_checks))
 
-    counts = pd.concat([fund["source_id"], dep["source_id"]]).value_counts()
+    events = claims.load_events(paths.events_raw, paths.rel(paths.events_raw), ids, sources)
+    claims_raw = claims.load_claims_raw(paths.claims_raw, paths.rel(paths.claims_raw), ids)
+
+    counts = pd.concat([fund["source_id"], dep["source_id"], events["source_id"],
+                        claims_raw["source_id"]]).value_counts()
     sources_out = provenance.blank_to_na(provenance.drop_line(sources),
                                          ("document", "date_published"))
     sources_out["n_figures"] = sources_out["source_id"].map(counts).fillna(0).astype("Int64")
@@ -57,8 +61,10 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
         schema.ALL_AGES_BY_YEAR.name: all_ages,
         schema.DEPORTATION_CHECKS.name: dep_checks,
         schema.CONFLICTS.name: conflicts,
+        schema.EVENTS.name: events,
         schema.SOURCES_PROCESSED.name: sources_out,
     }
+    tables[schema.CLAIMS.name] = claims.evaluate(tables, claims_raw)
     return tables
 
 
@@ -76,6 +82,10 @@ def build_outputs(paths: Paths) -> dict[Path, bytes]:
     files[paths.processed / "README.md"] = (
         schema.dictionary_markdown(PREFERENCE_RULES).encode("utf-8"))
     files[paths.processed / "datapackage.json"] = schema.datapackage_json().encode("utf-8")
+    if paths.readme.exists():  # the README's generated section: what the record says
+        text = paths.readme.read_text(encoding="utf-8")
+        files[paths.readme] = claims.update_readme(text, tables[schema.CLAIMS.name]).encode(
+            "utf-8")
     return files
 
 

@@ -42,6 +42,18 @@ class Paths:
         return self.raw / "deportations.csv"
 
     @property
+    def events_raw(self) -> Path:
+        return self.raw / "events.csv"
+
+    @property
+    def claims_raw(self) -> Path:
+        return self.raw / "claims.csv"
+
+    @property
+    def readme(self) -> Path:
+        return self.root / "README.md"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -206,6 +206,37 @@ UNITS: dict[str, str] = {
     "cases": "Cases (one application can cover several people)",
 }
 
+# --- events and claims --------------------------------------------------------------
+
+EVENT_KINDS: dict[str, str] = {
+    "announcement": "A government announces a program or policy",
+    "statement": "An official statement",
+    "detention": "People detained",
+    "deportation_order": "An order to deport issued",
+    "release": "Detained people released",
+    "abuse": "Reported abuse of detained people",
+}
+ACTORS: dict[str, str] = {"MEX": "Mexico's government", "USA": "The US government"}
+CLAIM_UNITS: dict[str, str] = {
+    "usd": "US dollars (nominal)", "children": "Children (people under 18)",
+    "persons": "People", "percent": "Percent change", "none": "Not a number (an event)",
+}
+COMPARATORS: dict[str, str] = {
+    "over": "The article says more than the figure ('over', 'well over')",
+    "about": "The article gives the figure as is",
+    "first_time": "The article says something happened for the first time in a period",
+    "increase_pct": "The article gives a percentage increase between two years",
+    "event": "The article reports an event, not a number",
+}
+VERDICTS: dict[str, str] = {
+    "supported": "The record shows it",
+    "supported_with_caveats": "The record shows it, with a limit the reader should know",
+    "overstated": "The record shows less than the article says",
+    "understated": "The record shows more than the article says",
+    "contradicted": "The record shows something different",
+    "not_traceable": "No figure in the record matches it",
+}
+
 FY_MIN, FY_MAX = 2000, 2030
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -604,9 +635,99 @@ DEPORTATION_CHECKS = Table(
     ),
 )
 
-RAW_TABLES = (SOURCES, FUNDING_RAW, DEPORTATIONS_RAW)
+EVENTS_RAW = Table(
+    name="events_raw",
+    path="data/raw/events.csv",
+    raw=True,
+    description="Dated events the charts and claims refer to (programs announced, official "
+    "statements, a documented detention), each with its source.",
+    primary_key=("event_id",),
+    foreign_keys={"source_id": "sources.source_id"},
+    fields=(
+        Field("event_id", "string", "Stable id of the event", pattern=ID_RE,
+              pattern_hint="lower-case letters, digits and underscores"),
+        Field("date", "date", "When it happened, as precisely as the source says",
+              pattern=DATE_RE, pattern_hint="YYYY, YYYY-MM or YYYY-MM-DD"),
+        Field("actor", "string", "Who acted", codes=ACTORS, codes_name="actor"),
+        Field("kind", "string", "Kind of event", codes=EVENT_KINDS, codes_name="event kind"),
+        Field("subject", "string", "What the event concerns (shared by related events)",
+              pattern=ID_RE, pattern_hint="lower-case letters, digits and underscores"),
+        Field("what", "string", "The event, in the project's words"),
+        *_PROVENANCE,
+    ),
+)
+
+EVENTS = Table(
+    name="events",
+    path="data/processed/events.csv",
+    description="Dated events, with source attribution joined.",
+    primary_key=("event_id",),
+    fields=(*EVENTS_RAW.fields, *_ATTRIBUTION),
+)
+
+CLAIMS_RAW = Table(
+    name="claims_raw",
+    path="data/raw/claims.csv",
+    raw=True,
+    description="The article's checkable statements as data, paraphrased: the figure as "
+    "printed, its unit, period and comparator, and what the article cites.",
+    primary_key=("claim_id",),
+    foreign_keys={"source_id": "sources.source_id"},
+    fields=(
+        Field("claim_id", "string", "Stable id of the claim", pattern=ID_RE,
+              pattern_hint="lower-case letters, digits and underscores"),
+        Field("statement", "string", "The statement, paraphrased (never quoted)"),
+        Field("figure_printed", "string", "The figure as the article prints it",
+              required=False),
+        Field("value", "integer", "The figure as a number, in its unit", required=False,
+              minimum=0, pattern=INT_RE, pattern_hint="a whole number"),
+        Field("unit", "string", "Unit of the figure", codes=CLAIM_UNITS, codes_name="claim unit"),
+        Field("period_start", "integer", "First year the statement covers", required=False,
+              minimum=FY_MIN, maximum=FY_MAX, pattern=INT_RE, pattern_hint="a year"),
+        Field("period_end", "integer", "Last year the statement covers", required=False,
+              minimum=FY_MIN, maximum=FY_MAX, pattern=INT_RE, pattern_hint="a year"),
+        Field("comparator", "string", "How the figure is asserted", codes=COMPARATORS,
+              codes_name="comparator"),
+        Field("cites", "string", "What the article cites for it", required=False),
+        *_PROVENANCE,
+    ),
+)
+
+CLAIMS = Table(
+    name="claims",
+    path="data/processed/claims.csv",
+    description="Each claim of the article against the record: the evidence computed from "
+    "the processed tables, how it was combined, and a verdict with its reason. Generated by "
+    "usmx.claims; nothing here is typed by hand.",
+    primary_key=("claim_id",),
+    fields=(
+        Field("claim_id", "string", "The claim"),
+        Field("statement", "string", "The statement, paraphrased"),
+        Field("figure_printed", "string", "The article's figure", required=False),
+        Field("article_value", "integer", "The article's figure as a number",
+              required=False),
+        Field("unit", "string", "Unit of both figures", codes=CLAIM_UNITS,
+              codes_name="claim unit"),
+        Field("verdict", "string", "Verdict on a fixed scale", codes=VERDICTS,
+              codes_name="verdict"),
+        Field("record_value", "integer", "The record's nearest comparable figure, in the "
+              "claim's unit", required=False),
+        Field("record_figure", "string", "That figure in words, with its qualifier",
+              required=False),
+        Field("measure", "string", "What the record actually measures"),
+        Field("combination", "string", "How the figures were combined"),
+        Field("reason", "string", "Why the verdict"),
+        Field("figure_ids", "string", "Figures used, separated by ';'", required=False),
+        Field("source_ids", "string", "Their sources, separated by ';'", required=False),
+        Field("section", "string", "The section of notebooks/04-claims-check.ipynb that "
+              "shows it"),
+    ),
+)
+
+RAW_TABLES = (SOURCES, FUNDING_RAW, DEPORTATIONS_RAW, EVENTS_RAW, CLAIMS_RAW)
 PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_CHECKS, DEPORTATIONS, CHILD_BY_YEAR,
-                    ALL_AGES_BY_YEAR, DEPORTATION_CHECKS, CONFLICTS, SOURCES_PROCESSED)
+                    ALL_AGES_BY_YEAR, DEPORTATION_CHECKS, CONFLICTS, EVENTS, CLAIMS,
+                    SOURCES_PROCESSED)
 
 # --------------------------------------------------------------------------------------
 # Validation
@@ -744,6 +865,8 @@ _CODE_LISTS: list[tuple[str, Mapping[str, str]]] = [
     ("year basis", YEAR_BASES), ("reporter", REPORTERS), ("deporting state", DEPORTING_STATES),
     ("nationality", NATIONALITIES), ("age group", AGE_GROUPS),
     ("accompaniment", ACCOMPANIMENTS), ("measure", MEASURES), ("unit", UNITS),
+    ("event kind", EVENT_KINDS), ("actor", ACTORS), ("claim unit", CLAIM_UNITS),
+    ("comparator", COMPARATORS), ("verdict", VERDICTS),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from usmx.charts.figures import comparisons, versus_frame
+from usmx.compare import comparisons, versus_frame
 from usmx.tables import series as series_rows
 
 Tables = dict[str, pd.DataFrame]
@@ -66,3 +66,51 @@ def mexico_us_comparisons(t: Tables, first: int = 2008, last: int = 2017) -> pd.
     out = pd.DataFrame.from_dict(cmp, orient="index")
     out["overtakes"] = out["overtakes"].astype("Int64")
     return out
+
+
+def claims_table(t: Tables, which: str | list[str] = "all") -> pd.DataFrame:
+    """The article's claims with their verdicts (from data/processed/claims.csv)."""
+    from usmx.claims import VERDICT_LABELS
+
+    c = t["claims"]
+    if which != "all":
+        c = c[c["claim_id"].isin(list(which))]
+    out = c.set_index("claim_id")[["figure_printed", "verdict", "record_figure", "measure"]]
+    return out.assign(verdict=out["verdict"].map(VERDICT_LABELS))
+
+
+def claim(t: Tables, claim_id: str) -> pd.DataFrame:
+    """One claim: the statement, the verdict, the record's figure and the reasoning."""
+    from usmx.claims import VERDICT_LABELS
+
+    r = t["claims"].set_index("claim_id").loc[claim_id]
+    rows = {"statement (paraphrased)": r["statement"], "figure printed": r["figure_printed"],
+            "verdict": VERDICT_LABELS[r["verdict"]], "record's figure": r["record_figure"],
+            "measure": r["measure"], "how combined": r["combination"], "reason": r["reason"]}
+    return pd.DataFrame({"": pd.Series(rows)})
+
+
+def claim_figures(t: Tables, claim_id: str) -> pd.DataFrame:
+    """The published figures (or dated events) a claim's verdict rests on, with sources."""
+    ids = t["claims"].set_index("claim_id").loc[claim_id, "figure_ids"]
+    ids = [] if pd.isna(ids) else ids.split(";")
+    parts = []
+    f = t["funding"]
+    parts.append(f[f["figure_id"].isin(ids)].assign(
+        what=lambda x: x["program"] + " " + x["account"] + " " + x["stage"],
+        period=lambda x: "FY" + x["fy_start"].astype(str) + "-FY" + x["fy_end"].astype(str),
+        value=lambda x: x["amount_usd"]))
+    d = t["deportations"]
+    parts.append(d[d["figure_id"].isin(ids)].assign(
+        what=lambda x: x["measure"] + " by " + x["deporting_state"] + ", " + x["nationality"]
+        + ", " + x["age_group"] + ", " + x["unit"],
+        period=lambda x: x["period_start"] + ".." + x["period_end"]))
+    e = t["events"]
+    parts.append(e[e["event_id"].isin(ids)].rename(columns={"event_id": "figure_id"}).assign(
+        period=lambda x: x["date"], value=pd.NA))
+    cols = ["figure_id", "what", "period", "value", "qualifier", "attribution_short", "locator",
+            "confidence"]
+    frames = [p.reindex(columns=cols) for p in parts if not p.empty]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True).set_index("figure_id")

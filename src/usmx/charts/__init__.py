@@ -3,6 +3,7 @@
 from usmx.charts.figures import (
     CHARTS,
     child_deportations,
+    claims_scoreboard,
     funding_vs_child_deportations,
     merida_by_account,
     mexico_vs_us,
@@ -12,6 +13,7 @@ from usmx.charts.figures import (
 __all__ = [
     "CHARTS",
     "child_deportations",
+    "claims_scoreboard",
     "funding_vs_child_deportations",
     "merida_by_account",
     "mexico_vs_us",

@@ -5,7 +5,6 @@ the tables."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import textwrap
 
@@ -29,10 +28,13 @@ from usmx.charts.style import (
     year_axis,
     year_position,
 )
+from usmx.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
 from usmx.tables import series
 
 Tables = dict[str, pd.DataFrame]
-SOUTHERN_BORDER_PROGRAM = 2014 + 6 / 12  # announced 7 July 2014 (x = N is 1 January N)
+PROGRAM_EVENT = "southern_border_program_announced"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 GAP_HATCH = dict(facecolor="#f4f4f4", edgecolor="#bbbbbb", hatch="////", linewidth=0.5)
 
 
@@ -63,12 +65,21 @@ def _drawn_frame(parts: list[pd.DataFrame], panel_cols: list[str]) -> pd.DataFra
     return out[[c for c in cols if c in out.columns]]
 
 
-def _mark_program(ax, label: bool = False) -> None:
-    ax.axvline(SOUTHERN_BORDER_PROGRAM, color=COLORS["black"], linewidth=0.8, linestyle=":",
-               zorder=1)
+def program_date(tables: Tables) -> tuple[float, str]:
+    """Where Mexico's Southern Border Program falls on the year axis (x = N is 1 January N),
+    and its month in words, from the events table."""
+    e = tables["events"].set_index("event_id")
+    date = e.loc[PROGRAM_EVENT, "date"]
+    year, month = int(date[:4]), int(date[5:7]) if len(date) >= 7 else 1
+    return year + (month - 1) / 12, f"{MONTHS[month - 1]} {year}"
+
+
+def _mark_program(ax, tables: Tables, label: bool = False) -> None:
+    x, when = program_date(tables)
+    ax.axvline(x, color=COLORS["black"], linewidth=0.8, linestyle=":", zorder=1)
     if label:
-        ax.annotate("Mexico's Southern Border\nProgram, July 2014",
-                    xy=(SOUTHERN_BORDER_PROGRAM, 1), xycoords=("data", "axes fraction"),
+        ax.annotate(f"Mexico's Southern Border\nProgram, {when}",
+                    xy=(x, 1), xycoords=("data", "axes fraction"),
                     xytext=(4, -2), textcoords="offset points", ha="left", va="top",
                     fontsize=7, color="#333333")
 
@@ -238,7 +249,7 @@ def _panels(tables, panels, first, last, ncols=3, height=7.4, label_program=Fals
         year_axis(ax, first, last)
         thousands(ax)
         ax.set_ylim(bottom=0)
-        _mark_program(ax, label=label_program and ax is flat[0])
+        _mark_program(ax, tables, label=label_program and ax is flat[0])
     for ax in flat[len(panels):]:
         ax.axis("off")
     flat[-1].legend(list(handles.values()),
@@ -251,7 +262,8 @@ def child_deportations(tables: Tables, first: int = 2009, last: int = 2017) -> F
     """Child deportations by year: Mexico and the US side by side, one panel per country."""
     with house_style():
         fig, data = _panels(tables, CHILD_PANELS, first, last)
-        extra = ["Dotted line: Mexico's Southern Border Program, July 2014. Missing points "
+        extra = [f"Dotted line: Mexico's Southern Border Program, {program_date(tables)[1]}. "
+                 "Missing points "
                  "are years with no published figure, not zeros. Origin-country counts record "
                  "arrivals; Mexico's and the US's counts record their own returns and "
                  "removals, so the lines measure different things."]
@@ -313,7 +325,7 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
                          "figure_ids": r.figure_ids})
         ax0.set_title("Mérida appropriations for Mexico, US$ million")
         thousands(ax0)
-        _mark_program(ax0, label=True)
+        _mark_program(ax0, tables, label=True)
         drawn = []
         for i, (ax, (nat, lines)) in enumerate(zip(axes[1:, 0], panels, strict=True)):
             for name, label, color, style in lines:
@@ -323,7 +335,7 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
             ax.set_title(f"Children, {COUNTRY_NAMES[nat]}")
             thousands(ax)
             ax.set_ylim(bottom=0)
-            _mark_program(ax)
+            _mark_program(ax, tables)
             if i < 2:  # the country panels share one set of lines: label them once
                 ax.legend(loc="upper left", fontsize=6.5)
         for ax in axes[:, 0]:
@@ -337,13 +349,15 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
             f"{first}-{last}. Each panel has its own scale; the panels share the year axis.",
             "Aligned panels: Mérida appropriations for Mexico by fiscal year, then children "
             "apprehended and returned by Mexico and by the US, for all nationalities and for "
-            "Guatemala, Honduras and El Salvador, with July 2014 marked.",
+            "Guatemala, Honduras and El Salvador, with the Southern Border Program marked.",
             "Top: bar chart of Mérida appropriations for Mexico by fiscal year, with no "
             f"published total for {', '.join(map(str, gaps)) or 'no year'}. Below: line "
             "charts of children apprehended or returned by Mexico and the US. A dotted "
-            "vertical line marks Mexico's Southern Border Program of July 2014.",
+            f"vertical line marks Mexico's Southern Border Program of "
+            f"{program_date(tables)[1]}.",
             data, tables,
-            ["Dotted line: Mexico's Southern Border Program, July 2014. Hatched bars: no "
+            [f"Dotted line: Mexico's Southern Border Program, {program_date(tables)[1]}. "
+             "Hatched bars: no "
              "published Mérida total for that fiscal year. Appropriations are not spending: "
              "deliveries lag by years. Apprehensions are events."])
         return finish(fig, meta, hspace=0.55, left=0.1)
@@ -372,7 +386,7 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
         thousands(ax)
         ax.set_ylim(bottom=0)
         ax.set_ylabel("Apprehensions (events)")
-        _mark_program(ax, label=True)
+        _mark_program(ax, tables, label=True)
         ax.legend(loc="upper left")
         data = _drawn_frame(drawn, ["panel"])
         missing = sorted({COUNTRY_NAMES[n] for n, _, _ in lines}
@@ -398,88 +412,6 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
 # 5. Mexico against the US: where one overtakes the other
 # --------------------------------------------------------------------------------------
 
-VERSUS_PANELS = [
-    ("Children apprehended",
-     [("mx_minor_apprehensions", "ALL", "Mexico: minors apprehended (all nationalities)",
-       MX_ORANGE, "mx"),
-      ("us_uac_apprehensions", "NTCA", "US: unaccompanied children apprehended "
-       "(Guatemala, Honduras, El Salvador)", US_BLUE, "us")]),
-    ("Children returned or removed",
-     [("mx_minor_returns", "ALL", "Mexico: minors returned (all nationalities)", MX_ORANGE,
-       "mx"),
-      ("us_uac_removals", "ALL", "US: unaccompanied children removed (ICE, all "
-       "nationalities)", US_BLUE, "us"),
-      ("us_uac_removals", "NTCA", "US: unaccompanied children removed (ICE, Guatemala, "
-       "Honduras, El Salvador)", US_SKY, "us")]),
-    ("All ages, Central Americans returned or removed",
-     [("mx_returns", "NTCA", "Mexico: Guatemalans, Hondurans, Salvadorans returned",
-       MX_ORANGE, "mx"),
-      ("mx_returns", "CA", "Mexico: Central Americans returned", MX_VERMILLION, "mx"),
-      ("us_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (DHS)",
-       US_BLUE, "us"),
-      ("us_ice_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (ICE)",
-       US_SKY, "us")]),
-]
-
-
-def comparisons(data: pd.DataFrame) -> dict[str, dict]:
-    """Per panel, the years in which both Mexico and the US have a figure (each side's
-    first-listed series with a value that year, compared by year label), the years Mexico's
-    is higher, and the first year Mexico's is higher after a year in which it was not."""
-    out = {}
-    for panel, g in data.groupby("panel", sort=False):
-        years, higher = [], []
-        for year in sorted(g["year"].unique()):
-            here = g[g["year"] == year]
-            mx = here[here["side"] == "mx"].sort_values("order")["value"]
-            us = here[here["side"] == "us"].sort_values("order")["value"]
-            if len(mx) and len(us):
-                years.append(int(year))
-                if mx.iloc[0] > us.iloc[0]:
-                    higher.append(int(year))
-        overtakes = next((y for prev, y in itertools.pairwise(years)
-                          if prev not in higher and y in higher), None)
-        out[panel] = {"years": years, "mexico_higher": higher, "overtakes": overtakes}
-    return out
-
-
-def _comparison_text(c: dict) -> str:
-    if not c["years"]:
-        return "No year with figures for both"
-    compared = _years_text(c["years"])
-    if c["overtakes"]:
-        return f"Mexico overtakes the US in {c['overtakes']} (years compared: {compared})"
-    if c["mexico_higher"] == c["years"]:
-        return f"Mexico higher in every year compared ({compared})"
-    if not c["mexico_higher"]:
-        return f"Mexico never higher in the years compared ({compared})"
-    return (f"Mexico higher in {_years_text(c['mexico_higher'])} "
-            f"(years compared: {compared})")
-
-
-def _years_text(years: list[int]) -> str:
-    """2010, 2015, 2016, 2017 -> '2010, 2015-2017'."""
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
-
-
-def versus_frame(tables: Tables, first: int = 2008, last: int = 2017) -> pd.DataFrame:
-    """The series compared in mexico_vs_us, one row per panel, line and year (gaps kept)."""
-    frames = []
-    for title, lines in VERSUS_PANELS:
-        for order, (name, nat, label, color, side) in enumerate(lines):
-            s = series(tables, name, nat)
-            s = s[(s["year"] >= first) & (s["year"] <= last)]
-            frames.append(s.assign(panel=title, side=side, order=order, label=label,
-                                   color=color))
-    return pd.concat(frames, ignore_index=True)
-
-
 def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
     """Mexico's against the US's apprehensions and deportations of Central Americans, with
     the year Mexico overtakes the US, per measure."""
@@ -498,13 +430,13 @@ def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
             thousands(ax)
             ax.set_ylim(bottom=0)
             year_axis(ax, first, last)
-            _mark_program(ax, label=ax is axes[0, 0])
+            _mark_program(ax, tables, label=ax is axes[0, 0])
             ax.legend(loc="upper left", fontsize=6.5)
         data = _drawn_frame(drawn, ["panel", "side", "order"])
         cmp = comparisons(frame[frame["value"].notna()])
         for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
             ax.set_title(title, pad=15)
-            ax.text(0, 1.015, _comparison_text(cmp[title]), transform=ax.transAxes,
+            ax.text(0, 1.015, comparison_text(cmp[title]), transform=ax.transAxes,
                     ha="left", va="bottom", fontsize=7.5, color="#333333",
                     gid=f"comparison-{title}")
         data = data.assign(overtakes=data["panel"].map(
@@ -518,7 +450,7 @@ def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
             "returned or removed, and Central Americans of all ages returned or removed; "
             "each states the first year Mexico's figure exceeds the US's.",
             "Three line charts. " + " ".join(
-                f"{p}: {_comparison_text(c)}." for p, c in cmp.items()),
+                f"{p}: {comparison_text(c)}." for p, c in cmp.items()),
             data, tables,
             ["Mexico's series count events of all minors (accompanied or not); the US child "
              "series count unaccompanied children only, so Mexico's lines include children "
@@ -528,10 +460,79 @@ def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
         return finish(fig, meta, hspace=0.62, top_extra_in=0.2)
 
 
+# --------------------------------------------------------------------------------------
+# 6. The article's claims against the record
+# --------------------------------------------------------------------------------------
+
+VERDICT_COLORS = {"supported": COLORS["green"], "supported_with_caveats": COLORS["sky"],
+                  "overstated": COLORS["vermillion"], "understated": COLORS["orange"],
+                  "contradicted": COLORS["purple"], "not_traceable": COLORS["grey"]}
+
+
+def claims_scoreboard(tables: Tables) -> Figure:
+    """Each claim: the record's figure as a share of the article's (100 % = the same), on
+    one scale for every numeric claim; the verdict for every claim."""
+    from usmx.claims import VERDICT_LABELS
+
+    c = tables["claims"].reset_index(drop=True)
+    with house_style():
+        fig, axes = new_figure(0.42 * len(c) + 1.9)
+        ax = axes[0, 0]
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        n = len(c)
+        rows = []
+        for i, r in c.iterrows():
+            y = n - 1 - i
+            color = VERDICT_COLORS[r["verdict"]]
+            share = None
+            if pd.notna(r["article_value"]) and pd.notna(r["record_value"]):
+                share = float(r["record_value"]) / float(r["article_value"]) * 100
+                ax.plot([100, share], [y, y], color=color, linewidth=1.2, zorder=2)
+                ax.plot(share, y, "o", color=color, markersize=7, zorder=3,
+                        gid=f"claim-{r['claim_id']}")
+                label = f"record {r['record_figure']} vs article {r['figure_printed']}"
+                ax.text(max(share, 100) + 4, y, label, va="center", fontsize=6.5,
+                        color="#444444")
+            else:
+                ax.text(4, y, "no number to compare: " + VERDICT_LABELS[r["verdict"]].lower(),
+                        va="center", fontsize=6.5, color=color, gid=f"claim-{r['claim_id']}")
+            rows.append({"claim_id": r["claim_id"], "verdict": r["verdict"],
+                         "article_value": r["article_value"], "record_value": r["record_value"],
+                         "record_share_pct": None if share is None else round(share, 1),
+                         "source_ids": r["source_ids"], "figure_ids": r["figure_ids"]})
+        ax.axvline(100, color=COLORS["black"], linewidth=0.8, linestyle=":")
+        ax.text(100, n - 0.35, "the article's figure", ha="center", va="bottom", fontsize=7)
+        ax.set_yticks(range(n))
+        ax.set_yticklabels([f"{cid}  ({VERDICT_LABELS[v]})" for cid, v in
+                            zip(c["claim_id"][::-1], c["verdict"][::-1], strict=True)])
+        ax.set_xlim(0, 260)
+        ax.set_ylim(-0.6, n)
+        ax.set_xlabel("The record's figure as a share of the article's (%)")
+        data = pd.DataFrame(rows)
+        meta = _meta(
+            "claims-scoreboard",
+            "The article's claims against the public record",
+            "For each numeric claim, the record's nearest comparable figure as a share of "
+            "the article's; every claim's verdict beside its name.",
+            "Scoreboard of the article's nine checkable statements, from claims.csv.",
+            "Dot chart. " + " ".join(
+                f"{r.claim_id}: {VERDICT_LABELS[r.verdict].lower()}"
+                + (f", record {r.record_share_pct:.0f}% of the article's figure"
+                   if pd.notna(r.record_share_pct) else "") + "."
+                for r in data.itertuples()),
+            data, tables,
+            ["Verdicts and record figures are computed from the processed tables by "
+             "usmx.claims; see claims.csv for the reasons and notebooks/04-claims-check.ipynb "
+             "for the figures behind each."])
+        return finish(fig, meta, left=0.36)
+
+
 CHARTS = {
     "merida-by-account": merida_by_account,
     "child-deportations": child_deportations,
     "funding-vs-child-deportations": funding_vs_child_deportations,
     "uac-apprehensions": uac_apprehensions,
     "mexico-vs-us": mexico_vs_us,
+    "claims-scoreboard": claims_scoreboard,
 }

@@ -1,0 +1,97 @@
+"""Mexico against the US: which series are compared, and the year one overtakes the other.
+Pure table logic, shared by the chart, the notebook views and the claims."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+
+from usmx.tables import series
+
+Tables = dict[str, pd.DataFrame]
+US_BLUE, US_SKY = "#0072B2", "#56B4E9"
+MX_ORANGE, MX_VERMILLION = "#E69F00", "#D55E00"
+
+VERSUS_PANELS = [
+    ("Children apprehended",
+     [("mx_minor_apprehensions", "ALL", "Mexico: minors apprehended (all nationalities)",
+       MX_ORANGE, "mx"),
+      ("us_uac_apprehensions", "NTCA", "US: unaccompanied children apprehended "
+       "(Guatemala, Honduras, El Salvador)", US_BLUE, "us")]),
+    ("Children returned or removed",
+     [("mx_minor_returns", "ALL", "Mexico: minors returned (all nationalities)", MX_ORANGE,
+       "mx"),
+      ("us_uac_removals", "ALL", "US: unaccompanied children removed (ICE, all "
+       "nationalities)", US_BLUE, "us"),
+      ("us_uac_removals", "NTCA", "US: unaccompanied children removed (ICE, Guatemala, "
+       "Honduras, El Salvador)", US_SKY, "us")]),
+    ("All ages, Central Americans returned or removed",
+     [("mx_returns", "NTCA", "Mexico: Guatemalans, Hondurans, Salvadorans returned",
+       MX_ORANGE, "mx"),
+      ("mx_returns", "CA", "Mexico: Central Americans returned", MX_VERMILLION, "mx"),
+      ("us_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (DHS)",
+       US_BLUE, "us"),
+      ("us_ice_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (ICE)",
+       US_SKY, "us")]),
+]
+
+
+def comparisons(data: pd.DataFrame) -> dict[str, dict]:
+    """Per panel, the years in which both Mexico and the US have a figure (each side's
+    first-listed series with a value that year, compared by year label), the years Mexico's
+    is higher, and the first year Mexico's is higher after a year in which it was not."""
+    out = {}
+    for panel, g in data.groupby("panel", sort=False):
+        years, higher = [], []
+        for year in sorted(g["year"].unique()):
+            here = g[g["year"] == year]
+            mx = here[here["side"] == "mx"].sort_values("order")["value"]
+            us = here[here["side"] == "us"].sort_values("order")["value"]
+            if len(mx) and len(us):
+                years.append(int(year))
+                if mx.iloc[0] > us.iloc[0]:
+                    higher.append(int(year))
+        overtakes = next((y for prev, y in itertools.pairwise(years)
+                          if prev not in higher and y in higher), None)
+        out[panel] = {"years": years, "mexico_higher": higher, "overtakes": overtakes}
+    return out
+
+
+def comparison_text(c: dict) -> str:
+    if not c["years"]:
+        return "No year with figures for both"
+    compared = _years_text(c["years"])
+    if c["overtakes"]:
+        return f"Mexico overtakes the US in {c['overtakes']} (years compared: {compared})"
+    if c["mexico_higher"] == c["years"]:
+        return f"Mexico higher in every year compared ({compared})"
+    if not c["mexico_higher"]:
+        return f"Mexico never higher in the years compared ({compared})"
+    return (f"Mexico higher in {_years_text(c['mexico_higher'])} "
+            f"(years compared: {compared})")
+
+
+def _years_text(years: list[int]) -> str:
+    """2010, 2015, 2016, 2017 -> '2010, 2015-2017'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def versus_frame(tables: Tables, first: int = 2008, last: int = 2017) -> pd.DataFrame:
+    """The series compared in mexico_vs_us, one row per panel, line and year (gaps kept)."""
+    frames = []
+    for title, lines in VERSUS_PANELS:
+        for order, (name, nat, label, color, side) in enumerate(lines):
+            s = series(tables, name, nat)
+            s = s[(s["year"] >= first) & (s["year"] <= last)]
+            frames.append(s.assign(panel=title, side=side, order=order, label=label,
+                                   color=color))
+    return pd.concat(frames, ignore_index=True)
+
+

@@ -67,7 +67,7 @@ def lab(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", ["01-funding", "02-child-deportations",
-                                  "03-funding-vs-child-deportations"])
+                                  "03-funding-vs-child-deportations", "04-claims-check"])
 def test_notebook_runs_in_jupyterlab(lab, name):
     source = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
     n_charts = source.count("charts.") - source.count("import charts")

@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-EXPECTED = ["01-funding", "02-child-deportations", "03-funding-vs-child-deportations"]
+EXPECTED = ["01-funding", "02-child-deportations", "03-funding-vs-child-deportations",
+            "04-claims-check"]
 
 
 def load(path):

@@ -78,7 +78,7 @@ def main() -> int:
           f"(limit {args.max_build:.1f})")
     print(f"python -m usmx charts:  median {charts:.3f} s  ratio {charts / floor:.2f} "
           f"(goal {args.max_charts:.1f})")
-    print(f"python -m usmx report:  median {rep:.3f} s  (build + charts + 3 notebooks; "
+    print(f"python -m usmx report:  median {rep:.3f} s  (build + charts + notebooks; "
           f"goal {args.max_report:.0f} s)")
     ok = (build / floor <= args.max_build and charts / floor <= args.max_charts
           and rep <= args.max_report)

@@ -46,7 +46,8 @@ def render(fig: Figure, fmt: str, dpi: int = 200) -> bytes:
     prepare(fig)
     buf = io.BytesIO()
     with house_style(), mpl.rc_context({"svg.hashsalt": f"usmx-{meta.id}"}):
-        fig.savefig(buf, format=fmt, metadata=metadata, dpi=dpi)
+        extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
+        fig.savefig(buf, format=fmt, metadata=metadata, dpi=dpi, **extra)
     return buf.getvalue()
 
 

@@ -75,9 +75,11 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> None:
         schema.validate_processed(tables[table.name], table)
 
 
-def build_outputs(paths: Paths) -> dict[Path, bytes]:
-    """Every file of data/processed/, as bytes, without writing anything."""
-    tables = build_tables(paths)
+def build_outputs(paths: Paths, tables: dict[str, pd.DataFrame] | None = None,
+                  ) -> dict[Path, bytes]:
+    """Every file of data/processed/ (and the README's generated section), as bytes,
+    without writing anything."""
+    tables = build_tables(paths) if tables is None else tables
     files = {paths.root / t.path: csv_bytes(tables[t.name]) for t in schema.PROCESSED_TABLES}
     files[paths.processed / "README.md"] = (
         schema.dictionary_markdown(PREFERENCE_RULES).encode("utf-8"))
@@ -96,6 +98,7 @@ def build(paths: Paths) -> list[Path]:
 
 def stale_outputs(paths: Paths) -> list[Path]:
     """Processed files that differ from (or are missing against) a fresh, validated build."""
-    validate_tables(build_tables(paths))
-    return [path for path, data in build_outputs(paths).items()
+    tables = build_tables(paths)
+    validate_tables(tables)
+    return [path for path, data in build_outputs(paths, tables).items()
             if not path.exists() or path.read_bytes() != data]

@@ -161,8 +161,8 @@ def year_axis(ax, first: int, last: int) -> None:
     ax.set_xticks([y + 0.5 for y in range(first, last + 1)])
     ax.set_xticklabels([str(y) if (y - first) % 2 == 0 else "" for y in range(first, last + 1)])
     ax.tick_params(axis="x", length=0)
-    for y in range(first, last + 2):
-        ax.axvline(y, color="#f0f0f0", linewidth=0.6, zorder=0)
+    ax.vlines(range(first, last + 2), 0, 1, transform=ax.get_xaxis_transform(),
+              colors="#f0f0f0", linewidth=0.6, zorder=0)  # year boundaries, one artist
 
 
 def thousands(ax) -> None:

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data charts report lab test lint bench check clean
+.PHONY: help venv data charts report lab refresh test lint bench check clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,6 +25,9 @@ charts: $(STAMP) ## Export every chart to reports/figures (SVG, PDF, PNG, CSV, m
 
 report: $(STAMP) ## Set up, build the data, export the charts, run the notebooks into reports/
 	$(PY) -m usmx report
+
+refresh: $(STAMP) ## Download new dated snapshots of UNHCR and World Bank data (online)
+	$(PY) -m usmx refresh
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(PY) -m jupyterlab --notebook-dir=notebooks

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from usmx import claims, deportations, funding, provenance, schema
+from usmx import claims, deportations, funding, provenance, schema, snapshots
 from usmx.paths import Paths
 from usmx.rawio import csv_bytes, write_atomic
 
@@ -22,19 +22,26 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
 
     Raises ``DataError`` (naming file, line, column and value) on bad input.
     """
+    snapshots.verify(paths)
     sources = provenance.load_raw(paths.sources_raw, schema.SOURCES,
                                   paths.rel(paths.sources_raw))
     ids = sources["source_id"]
+    prices = _snapshot(paths, "us_cpi", schema.PRICES_RAW, ids)
+    population = _snapshot(paths, "wb_population_0_14", schema.POPULATION_RAW, ids)
 
     fund = funding.tidy_funding(
         funding.load_funding_raw(paths.funding_raw, paths.rel(paths.funding_raw), ids), sources)
-    merida = funding.preferred_merida(fund)
+    merida = funding.with_constant_dollars(funding.preferred_merida(fund), prices)
     fund_checks = funding.cumulative_checks(fund, merida)
 
-    dep = deportations.tidy_deportations(
-        deportations.load_deportations_raw(paths.deportations_raw,
-                                           paths.rel(paths.deportations_raw), ids), sources)
-    children = deportations.preferred_series(dep, deportations.CHILD_SERIES)
+    raw = [deportations.load_deportations_raw(paths.deportations_raw,
+                                              paths.rel(paths.deportations_raw), ids)]
+    asylum = snapshots.latest(paths, "unhcr_asylum")
+    if asylum is not None:
+        raw.append(deportations.load_deportations_raw(asylum, paths.rel(asylum), ids))
+    dep = deportations.tidy_deportations(deportations.combine(raw), sources)
+    children = deportations.with_rates(
+        deportations.preferred_series(dep, deportations.CHILD_SERIES), population)
     all_ages = deportations.preferred_series(dep, deportations.ALL_AGES_SERIES)
     dep_checks = deportations.parts_checks(dep, pd.concat([children, all_ages]))
 
@@ -46,7 +53,8 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
     claims_raw = claims.load_claims_raw(paths.claims_raw, paths.rel(paths.claims_raw), ids)
 
     counts = pd.concat([fund["source_id"], dep["source_id"], events["source_id"],
-                        claims_raw["source_id"]]).value_counts()
+                        claims_raw["source_id"], prices["source_id"],
+                        population["source_id"]]).value_counts()
     sources_out = provenance.blank_to_na(provenance.drop_line(sources),
                                          ("document", "date_published"))
     sources_out["n_figures"] = sources_out["source_id"].map(counts).fillna(0).astype("Int64")
@@ -66,6 +74,14 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
     }
     tables[schema.CLAIMS.name] = claims.evaluate(tables, claims_raw)
     return tables
+
+
+def _snapshot(paths: Paths, source: str, table: schema.Table, ids) -> pd.DataFrame:
+    """The newest snapshot of a refreshable source, validated (empty if it has none)."""
+    path = snapshots.latest(paths, source)
+    if path is None:
+        return pd.DataFrame(columns=[*table.columns])
+    return provenance.drop_line(provenance.load_raw(path, table, paths.rel(path), ids))
 
 
 def validate_tables(tables: dict[str, pd.DataFrame]) -> None:

@@ -23,6 +23,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="export every chart to reports/figures (SVG, PDF, PNG, CSV, manifest)")
     sub.add_parser("report", parents=[common],
                    help="build, export the charts, execute the notebooks into reports/*.html")
+    sub.add_parser("manifest", parents=[common],
+                   help="record the sha256 of every raw file after a deliberate hand edit")
+    refresh = sub.add_parser("refresh", parents=[common],
+                             help="download machine-readable sources into new dated "
+                                  "snapshots (online; the build never is)")
+    refresh.add_argument("sources", nargs="*", metavar="SOURCE",
+                         help="unhcr_asylum, wb_population_0_14, us_cpi (default: all)")
     args = parser.parse_args(argv)
     paths = project_paths(getattr(args, "root", None))
 
@@ -55,6 +62,22 @@ def main(argv: list[str] | None = None) -> int:
                 written = run_notebooks(paths)
                 print(f"report: {len(written)} file(s) written to {paths.rel(paths.reports)}/"
                       + "".join(f"\n  {paths.rel(p)}" for p in written))
+        elif args.command == "manifest":
+            from usmx import snapshots
+
+            written = snapshots.record(paths)
+            print(f"manifest: {'updated' if written else 'unchanged'} "
+                  f"({paths.rel(snapshots.manifest_path(paths))})")
+        elif args.command == "refresh":
+            from usmx.refresh import RefreshError, refresh
+
+            try:
+                written = refresh(paths, args.sources)
+            except RefreshError as exc:
+                print(f"error: refresh failed; nothing was written.\n{exc}", file=sys.stderr)
+                return 3
+            print(f"refresh: {len(written)} file(s) written"
+                  + "".join(f"\n  {paths.rel(p)}" for p in written))
     except DataError as exc:
         print(f"error: bad input; nothing was written.\n{exc.report()}", file=sys.stderr)
         return 2

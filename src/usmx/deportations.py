@@ -179,6 +179,39 @@ def load_deportations_raw(path, label: str, source_ids) -> pd.DataFrame:
     return frame
 
 
+def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Raw deportation figures from several files (the hand-curated table and refreshed
+    snapshots in the same schema); a figure id may appear in only one of them."""
+    out = pd.concat(frames, ignore_index=True)
+    dupes = out[out["figure_id"].duplicated(keep=False)]
+    if not dupes.empty:
+        raise DataError([Problem("data/raw", int(r[LINE]), "figure_id", r["figure_id"],
+                                 "appears in more than one raw deportation file")
+                         for _, r in dupes.iterrows()])
+    return out
+
+
+def with_rates(series: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Add per_100k_children: the value per 100,000 children aged 0-14 of the nationality's
+    country in that (calendar) year; NTCA uses the three countries' sum. Empty where the
+    population snapshot lacks a country or year."""
+    pop: dict[tuple[str, int], int] = {}
+    for r in population.itertuples():
+        pop[(r.country, int(r.year))] = int(r.value)
+    for y in {year for (_, year) in pop}:
+        parts = [pop.get((c, y)) for c in NTCA_PARTS]
+        if all(parts):
+            pop[("NTCA", y)] = sum(parts)
+    rates = []
+    for r in series.itertuples():
+        denom = pop.get((r.nationality, int(r.year)))
+        ok = denom and pd.notna(r.value) and r.age_group.startswith("minor")
+        rates.append(round(float(r.value) / denom * 100_000, 1) if ok else None)
+    out = series.copy()
+    out["per_100k_children"] = pd.array(rates, dtype="Float64")
+    return out
+
+
 def tidy_deportations(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Typed, sorted deportation figures with months, year and source attribution."""
     out = provenance.blank_to_na(provenance.drop_line(raw), ("detail", "note"))

@@ -221,6 +221,37 @@ def _describe(r: dict) -> str:
             f"({r['vehicle']}, {r['confidence']}, {r['source_id']})")
 
 
+CONSTANT_BASE_FY = 2017
+
+
+def fy_index(prices: pd.DataFrame) -> dict[int, float]:
+    """A fiscal-year price index from calendar-year averages: FY N runs October N-1 to
+    September N, so it is weighted a quarter on year N-1 and three quarters on year N."""
+    cy = {int(r.year): float(r.value) for r in prices.itertuples()}
+    return {y: 0.25 * cy[y - 1] + 0.75 * cy[y] for y in cy if y - 1 in cy}
+
+
+def with_constant_dollars(merida: pd.DataFrame, prices: pd.DataFrame,
+                          base: int = CONSTANT_BASE_FY) -> pd.DataFrame:
+    """Add amount_usd_constant (FY``base`` dollars) and price_base to the preferred table."""
+    index = fy_index(prices)
+    out = merida.copy()
+    label = None
+    if base in index:
+        bases = sorted(set(prices["base"]))
+        label = (f"FY{base} US dollars; CPI-U ({', '.join(bases)}) averaged over each fiscal "
+                 f"year as 1/4 of the previous and 3/4 of the current calendar year")
+    values = []
+    for r in out.itertuples():
+        ok = label and pd.notna(r.amount_usd) and int(r.fiscal_year) in index
+        values.append(round(int(r.amount_usd) * index[base] / index[int(r.fiscal_year)])
+                      if ok else None)
+    out["amount_usd_constant"] = pd.array(values, dtype="Int64")
+    out["price_base"] = pd.array([label if v is not None else None for v in values],
+                                 dtype="str")
+    return out[schema.MERIDA_BY_FY.columns]
+
+
 # --------------------------------------------------------------------------------------
 # Cumulative totals against annual figures
 # --------------------------------------------------------------------------------------

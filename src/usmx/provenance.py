@@ -72,6 +72,8 @@ def typed_frame(rows: list[dict], table: schema.Table) -> pd.DataFrame:
     for f in table.fields:
         if f.type == "integer":
             out[f.name] = out[f.name].astype("Int64")
+        elif f.type == "number":
+            out[f.name] = out[f.name].astype("Float64")
         else:
             out[f.name] = out[f.name].astype("str").where(out[f.name].notna(), pd.NA)
     return out

@@ -413,6 +413,12 @@ MERIDA_BY_FY = Table(
         Field("qualifier", "string", "Qualifier of the figure (derived sums take the "
               "loosest qualifier of their parts)", required=False, codes=QUALIFIERS,
               codes_name="qualifier"),
+        Field("amount_usd_constant", "integer", "The same in constant dollars of the base "
+              "fiscal year in price_base, deflated by the US consumer price index (empty "
+              "where the amount or the index is missing)", required=False, minimum=0,
+              unit="US dollars (constant)"),
+        Field("price_base", "string", "Base of the constant dollars and the index used",
+              required=False),
         Field("stage", "string", "Stage of the chosen figure(s): appropriated, or allocated "
               "where only a spending plan splits the appropriation by account",
               required=False, codes=STAGES, codes_name="stage"),
@@ -577,6 +583,10 @@ _SERIES_FIELDS = (
           minimum=0, unit="see unit"),
     Field("qualifier", "string", "Qualifier of the figure", required=False,
           codes=QUALIFIERS, codes_name="qualifier"),
+    Field("per_100k_children", "number", "For children's series: the value per 100,000 "
+          "children aged 0-14 of the nationality's country that year (calendar-year "
+          "population; empty where the population snapshot lacks it)", required=False,
+          minimum=0, unit="per 100,000 children aged 0-14"),
     Field("reporter", "string", "Who counted the chosen figure", required=False,
           codes=REPORTERS, codes_name="reporter"),
     Field("confidence", "string", "Confidence of the chosen figure (lowest of the parts "
@@ -724,7 +734,49 @@ CLAIMS = Table(
     ),
 )
 
-RAW_TABLES = (SOURCES, FUNDING_RAW, DEPORTATIONS_RAW, EVENTS_RAW, CLAIMS_RAW)
+PRICES_RAW = Table(
+    name="prices_raw",
+    path="data/raw/snapshots/us_cpi/<date>.csv",
+    raw=True,
+    description="US consumer price index by calendar year (a dated snapshot), used to state "
+    "funding in constant dollars.",
+    primary_key=("figure_id",),
+    foreign_keys={"source_id": "sources.source_id"},
+    fields=(
+        Field("figure_id", "string", "Stable id of the figure", pattern=ID_RE,
+              pattern_hint="lower-case letters, digits and underscores"),
+        Field("year", "integer", "Calendar year", minimum=FY_MIN - 10, maximum=FY_MAX,
+              pattern=INT_RE, pattern_hint="a year"),
+        Field("value", "string", "Index value for the year (annual average)",
+              pattern=r"^[0-9]+(\.[0-9]+)?$", pattern_hint="a decimal number"),
+        Field("base", "string", "Index base (e.g. 1982-84=100)"),
+        *_PROVENANCE,
+    ),
+)
+
+POPULATION_RAW = Table(
+    name="population_raw",
+    path="data/raw/snapshots/wb_population_0_14/<date>.csv",
+    raw=True,
+    description="Population aged 0-14 by country and year (a dated snapshot), used for child "
+    "deportations per 100,000 children.",
+    primary_key=("figure_id",),
+    foreign_keys={"source_id": "sources.source_id"},
+    fields=(
+        Field("figure_id", "string", "Stable id of the figure", pattern=ID_RE,
+              pattern_hint="lower-case letters, digits and underscores"),
+        Field("country", "string", "Country (ISO 3166 alpha-3)", codes=COUNTRIES,
+              codes_name="recipient"),
+        Field("year", "integer", "Calendar year", minimum=FY_MIN, maximum=FY_MAX,
+              pattern=INT_RE, pattern_hint="a year"),
+        Field("value", "integer", "Population aged 0 to 14", minimum=0, pattern=INT_RE,
+              pattern_hint="a whole number", unit="people"),
+        *_PROVENANCE,
+    ),
+)
+
+RAW_TABLES = (SOURCES, FUNDING_RAW, DEPORTATIONS_RAW, EVENTS_RAW, CLAIMS_RAW, PRICES_RAW,
+              POPULATION_RAW)
 PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_CHECKS, DEPORTATIONS, CHILD_BY_YEAR,
                     ALL_AGES_BY_YEAR, DEPORTATION_CHECKS, CONFLICTS, EVENTS, CLAIMS,
                     SOURCES_PROCESSED)
@@ -816,7 +868,8 @@ def check_unique(frame: pd.DataFrame, key: tuple[str, ...], label: str) -> None:
         raise DataError(problems)
 
 
-_PA_TYPES = {"string": str, "integer": "Int64", "date": str, "month": str}
+_PA_TYPES = {"string": str, "integer": "Int64", "number": "Float64", "date": str,
+             "month": str}
 
 
 def processed_schema(table: Table):

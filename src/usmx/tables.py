@@ -7,7 +7,8 @@ import pandas as pd
 from usmx import schema
 from usmx.paths import Paths, project_paths
 
-_DTYPES = {"string": "str", "integer": "Int64", "date": "str", "month": "str"}
+_DTYPES = {"string": "str", "integer": "Int64", "number": "Float64", "date": "str",
+           "month": "str"}
 
 
 def load(paths: Paths | None = None) -> dict[str, pd.DataFrame]:

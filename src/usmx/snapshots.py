@@ -1,0 +1,98 @@
+"""The raw-data manifest: the sha256, size and row count of every file in data/raw/, and the
+list of dated snapshots each refreshable source has written.
+
+``build`` verifies every raw file against its recorded hash before reading anything, so a
+file changed behind the project's back (by an editor, a line-ending conversion, a partial
+copy) stops the build with a clear message. After editing a hand-curated file on purpose,
+``python -m usmx manifest`` records the new hashes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+from usmx.paths import Paths
+from usmx.rawio import DataError, Problem, write_atomic
+
+MANIFEST = "manifest.json"
+
+
+def manifest_path(paths: Paths) -> Path:
+    return paths.raw / MANIFEST
+
+
+def digest(data: bytes) -> dict:
+    """sha256, size in bytes, and data rows (CSV records after the header)."""
+    records = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+            "rows": max(records - 1, 0)}
+
+
+def raw_files(paths: Paths) -> list[Path]:
+    """Every data file under data/raw/ (CSV), in a stable order."""
+    return sorted(p for p in paths.raw.rglob("*.csv") if p.is_file())
+
+
+def load(paths: Paths) -> dict:
+    path = manifest_path(paths)
+    if not path.exists():
+        return {"files": {}, "snapshots": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def dumps(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(
+        "utf-8")
+
+
+def recorded(paths: Paths, manifest: dict | None = None) -> dict:
+    """The manifest with every raw file's current hash (snapshot entries kept)."""
+    manifest = dict(manifest or load(paths))
+    manifest["files"] = {paths.rel(p): digest(p.read_bytes()) for p in raw_files(paths)}
+    manifest.setdefault("snapshots", {})
+    return manifest
+
+
+def record(paths: Paths) -> list[Path]:
+    """Record the current hashes of every raw file (after a deliberate hand edit)."""
+    return write_atomic({manifest_path(paths): dumps(recorded(paths))})
+
+
+def verify(paths: Paths) -> None:
+    """Raise DataError unless every raw file matches its recorded sha256 and size."""
+    label = paths.rel(manifest_path(paths))
+    if not manifest_path(paths).exists():
+        raise DataError([Problem(label, None, None, None,
+                                 "missing: run `python -m usmx manifest` to record the raw "
+                                 "files' hashes")])
+    files = load(paths).get("files", {})
+    problems = []
+    present = {paths.rel(p): p for p in raw_files(paths)}
+    for name, entry in sorted(files.items()):
+        path = present.get(name)
+        if path is None:
+            problems.append(Problem(name, None, None, None,
+                                    f"recorded in {label} but missing"))
+            continue
+        found = digest(path.read_bytes())
+        if found["sha256"] != entry["sha256"]:
+            problems.append(Problem(
+                name, None, None, None,
+                f"sha256 {found['sha256'][:12]}… differs from the {entry['sha256'][:12]}… "
+                f"recorded in {label}; if you changed it on purpose, run `python -m usmx "
+                f"manifest`"))
+    for name in sorted(set(present) - set(files)):
+        problems.append(Problem(name, None, None, None,
+                                f"not recorded in {label}; run `python -m usmx manifest`"))
+    if problems:
+        raise DataError(problems)
+
+
+def latest(paths: Paths, source: str) -> Path | None:
+    """The newest snapshot file of a refreshable source, or None if it has none."""
+    entries = load(paths).get("snapshots", {}).get(source, [])
+    return paths.root / entries[-1]["file"] if entries else None

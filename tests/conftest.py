@@ -37,8 +37,17 @@ def _no_network(monkeypatch):
             raise RuntimeError(f"tests must not use the network (tried {address!r})")
         return real_connect(self, address)
 
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host is not None and not _is_local((host if isinstance(host, str)
+                                               else host.decode(), 0)):
+            raise RuntimeError(f"tests must not use the network (tried to resolve {host!r})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded)
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
 
 
 @pytest.fixture(scope="module")

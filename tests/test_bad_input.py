@@ -9,8 +9,9 @@ import io
 
 import pytest
 
-from usmx import build
+from usmx import build, snapshots
 from usmx.cli import main
+from usmx.paths import project_paths
 
 
 def _rows(path):
@@ -20,7 +21,14 @@ def _rows(path):
 def _write(path, rows):
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    _text(path, buf.getvalue())
+
+
+def _text(path, text):
+    """Write a raw file as a person would, then record it in the manifest (as
+    `python -m usmx manifest` does), so that the test reaches the file's own checks."""
+    path.write_text(text, encoding="utf-8")
+    snapshots.record(project_paths(next(q.parent for q in path.parents if q.name == "data")))
 
 
 def _set(path, line, column, value):
@@ -131,19 +139,20 @@ def test_ragged_row(built, capsys):
 
 @pytest.mark.parametrize("text", ["", "\n\n"])
 def test_empty_file(built, capsys, text):
-    built.funding_raw.write_text(text)
+    _text(built.funding_raw, text)
     err = _run(built, capsys)
     assert "data/raw/funding.csv:1: file is empty" in err
 
 
 def test_header_only(built, capsys):
-    built.funding_raw.write_text(built.funding_raw.read_text().splitlines()[0] + "\n")
+    _text(built.funding_raw, built.funding_raw.read_text().splitlines()[0] + "\n")
     err = _run(built, capsys)
     assert "data/raw/funding.csv:2: file has a header but no data rows" in err
 
 
 def test_missing_file(built, capsys):
     built.funding_raw.unlink()
+    snapshots.record(built)
     err = _run(built, capsys)
     assert "data/raw/funding.csv: file not found" in err
 
@@ -224,3 +233,18 @@ def test_deportation_duplicate_figure(built, capsys):
     err = _run(built, capsys)
     assert f"deportations.csv:{len(rows)}:" in err
     assert "duplicate key: already on line 4" in err
+
+
+def test_raw_file_changed_behind_the_manifest(built, capsys):
+    """A raw file edited without recording it (or mangled by a copy) stops the build."""
+    text = built.funding_raw.read_text(encoding="utf-8")
+    built.funding_raw.write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+    err = _run(built, capsys)
+    assert "data/raw/funding.csv: sha256" in err
+    assert "python -m usmx manifest" in err
+
+
+def test_unrecorded_raw_file(built, capsys):
+    (built.raw / "extra.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    err = _run(built, capsys)
+    assert "data/raw/extra.csv: not recorded in data/raw/manifest.json" in err

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from usmx import build, claims, schema
+from usmx import build, claims, schema, snapshots
 from usmx.paths import project_paths
 
 
@@ -64,6 +64,7 @@ def _edit(path, figure_id, column, value, key="figure_id"):
     w.writeheader()
     w.writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
+    snapshots.record(project_paths(next(q.parent for q in path.parents if q.name == "data")))
 
 
 def _verdict(paths, claim_id):
@@ -91,7 +92,8 @@ def test_total_3b_follows_the_cumulative_total(scratch):
 def test_asylum_verdict_follows_the_us_figures(scratch):
     # Had US applications (cases) gone from 1,132 to 13,313 (+1,076 %), the claim would
     # hold within the 10 % the rule allows.
-    _edit(scratch.deportations_raw, "unhcr_asylum_usa_gtm_2014_nc", "value", "7800")
+    asylum = scratch.raw / "snapshots" / "unhcr_asylum" / "2026-11-29.csv"
+    _edit(asylum, "unhcr_asylum_usa_gtm_2014_nc", "value", "7800")
     assert _verdict(scratch, "asylum_1185pct") == "supported"
 
 
@@ -108,6 +110,7 @@ def test_indigenous_youths_supported_if_a_deportation_were_recorded(scratch):
     rows.append("tzeltal_deported,2015-09-12,MEX,deportation_order,tzeltal_case,"
                 "A hypothetical deportation,ELSIGLO_2016_CNDH,para. 3,medium,")
     scratch.events_raw.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    snapshots.record(scratch)
     assert _verdict(scratch, "indigenous_youths") == "supported"
 
 

@@ -10,12 +10,15 @@ from usmx.tables import series as series_rows
 Tables = dict[str, pd.DataFrame]
 
 
-def merida_by_fy(t: Tables, first: int = 2008, last: int = 2017) -> pd.DataFrame:
-    """Preferred Mérida appropriations for Mexico (US$ million), fiscal year × account;
-    empty cells are gaps (no published figure), never zeros."""
+def merida_by_fy(t: Tables, first: int = 2008, last: int = 2017,
+                 dollars: str = "nominal") -> pd.DataFrame:
+    """Preferred Mérida appropriations for Mexico (US$ million), fiscal year × account, in
+    nominal or constant dollars (see the table's price_base); empty cells are gaps (no
+    published figure), never zeros."""
     m = t["merida_mexico_by_fy"]
     m = m[(m["fiscal_year"] >= first) & (m["fiscal_year"] <= last)]
-    out = m.pivot(index="fiscal_year", columns="account", values="amount_usd") / 1e6
+    column = "amount_usd" if dollars == "nominal" else "amount_usd_constant"
+    out = m.pivot(index="fiscal_year", columns="account", values=column) / 1e6
     return out[["INCLE", "ESF", "FMF", "TOTAL"]].round(3)
 
 
@@ -114,3 +117,12 @@ def claim_figures(t: Tables, claim_id: str) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True).set_index("figure_id")
+
+
+def per_100k_children(t: Tables, name: str = "us_uac_apprehensions",
+                      nationalities=("GTM", "HND", "SLV")) -> pd.DataFrame:
+    """A children's series per 100,000 children aged 0-14 of each country (empty until a
+    population snapshot covers the year: `python -m usmx refresh wb_population_0_14`)."""
+    c = t["child_deportations_by_year"]
+    c = c[(c["series"] == name) & c["nationality"].isin(nationalities)]
+    return c.pivot(index="year", columns="nationality", values="per_100k_children")

@@ -57,8 +57,8 @@ def _line(ax, rows: pd.DataFrame, label: str, color: str, style: str = "-",
 
 def _drawn_frame(parts: list[pd.DataFrame], panel_cols: list[str]) -> pd.DataFrame:
     cols = [*panel_cols, "label", "series", "year", "year_basis", "nationality", "measure",
-            "age_group", "accompaniment", "unit", "value", "status", "x", "source_ids",
-            "figure_ids"]
+            "age_group", "accompaniment", "unit", "value", "value_constant", "price_base",
+            "per_100k_children", "status", "x", "source_ids", "figure_ids"]
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
@@ -317,13 +317,21 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
             else:
                 ax0.bar(x, float(r.amount_usd) / 1e6, width=0.8, color=COLORS["grey"],
                         gid=f"bar-{r.fiscal_year}")
+                if pd.notna(r.amount_usd_constant):
+                    ax0.plot(x, float(r.amount_usd_constant) / 1e6, marker="_",
+                             markersize=14, markeredgewidth=2, color=COLORS["black"],
+                             linestyle="none", gid=f"constant-{r.fiscal_year}")
             rows.append({"panel": "Mérida appropriations for Mexico", "label": "Mérida total",
+                         "value_constant": r.amount_usd_constant, "price_base": r.price_base,
                          "series": "merida_mexico_by_fy", "year": r.fiscal_year,
                          "year_basis": "us_fiscal", "nationality": None, "measure":
                          "appropriated US$", "unit": "US dollars", "value": r.amount_usd,
                          "status": r.status, "x": x, "source_ids": r.source_ids,
                          "figure_ids": r.figure_ids})
-        ax0.set_title("Mérida appropriations for Mexico, US$ million")
+        base = total["price_base"].dropna()
+        ax0.set_title("Mérida appropriations for Mexico, US$ million"
+                      + (f" (bars: nominal; black ticks: {base.iloc[0].split(';')[0]})"
+                         if not base.empty else ""))
         thousands(ax0)
         _mark_program(ax0, tables, label=True)
         drawn = []

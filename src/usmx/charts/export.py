@@ -9,7 +9,6 @@ import json
 import multiprocessing
 import os
 from pathlib import Path
-from unittest import mock
 
 import matplotlib as mpl
 import matplotlib.text
@@ -45,6 +44,9 @@ def _lean_subset(fontfile, glyphs):
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
     options.font_number = fontfile.face_index
     font = subset.load_font(fontfile, options)
+    for tag in ("GSUB", "GPOS", "GDEF", "kern"):  # delete unread: the subsetter would parse
+        if tag in font:                            # them only to drop them
+            del font[tag]
     subsetter = subset.Subsetter(options=options)
     subsetter.populate(gids=glyphs)
     subsetter.subset(font)
@@ -57,8 +59,20 @@ def _pdf_fonts():
 
     if hasattr(_backend_pdf_ps, "get_glyphs_subset") and hasattr(_backend_pdf_ps,
                                                                   "SubsetResults"):
-        return mock.patch.object(_backend_pdf_ps, "get_glyphs_subset", _lean_subset)
+        return _swapped(_backend_pdf_ps, "get_glyphs_subset", _lean_subset)
     return contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _swapped(owner, name: str, value):
+    """Set ``owner.name`` to ``value`` for the duration (unittest.mock costs an asyncio
+    import, a tenth of the import floor)."""
+    old = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, old)
 
 
 def render(fig: Figure, fmt: str, dpi: int = 200) -> bytes:

@@ -191,6 +191,47 @@ def test_constant_dollars_follow_the_price_snapshot(tables):
     assert gaps["amount_usd_constant"].isna().all()  # a gap stays a gap in any dollars
 
 
-def test_rates_stay_empty_without_population(tables):
-    c = tables["child_deportations_by_year"]
-    assert c["per_100k_children"].isna().all()  # no population snapshot is committed yet
+def test_rates_divide_by_the_newer_wdi_release(tables):
+    """Children per 100,000 children aged 0-14, recomputed here from the snapshot's figures
+    (GTM 2014: 5,618,208 in WDI download v2_24206; the older v2_4661114 says 5,643,141)."""
+    c = tables["child_deportations_by_year"].set_index(["series", "year", "nationality"])
+    row = c.loc[("us_uac_apprehensions", 2014, "GTM")]
+    assert row["per_100k_children"] == round(row["value"] / 5_618_208 * 100_000, 1)
+    assert row["population_figure_ids"] == "wdi24206_pop0014_gtm_2014"
+    assert row["population_source_ids"] == "WDI_POP0014_24206"
+    ntca = c.loc[("us_uac_apprehensions", 2014, "NTCA")]
+    assert ntca["per_100k_children"] == round(
+        ntca["value"] / (5_618_208 + 3_187_669 + 1_800_914) * 100_000, 1)
+    assert ntca["population_figure_ids"].count(";") == 2
+    used = c["population_figure_ids"].dropna()
+    assert len(used) > 80 and not used.str.contains("wdi4661114").any()  # low never serves
+    assert tables["deportations_all_ages_by_year"]["per_100k_children"].isna().all()
+
+
+def test_population_rule():
+    from usmx.deportations import preferred_population
+    from usmx.rawio import DataError
+
+    def frame(*rows):
+        return pd.DataFrame([dict(zip(("figure_id", "country", "year", "value", "confidence"),
+                                      r, strict=True), source_id="S") for r in rows])
+
+    pick = preferred_population(frame(("a", "GTM", "2014", "100", "low"),
+                                      ("b", "GTM", "2014", "90", "medium"),
+                                      ("c", "GTM", "2014", "80", "high"),
+                                      ("d", "HND", "2014", "70", "low")))
+    assert pick == {("GTM", 2014): (80, "c", "S")}  # highest confidence; low never serves
+    same = preferred_population(frame(("a", "GTM", "2014", "90", "medium"),
+                                      ("b", "GTM", "2014", "90", "medium")))
+    assert same == {("GTM", 2014): (90, "a", "S")}
+    with pytest.raises(DataError, match="equal confidence"):
+        preferred_population(frame(("a", "GTM", "2014", "90", "medium"),
+                                   ("b", "GTM", "2014", "91", "medium")))
+
+
+def test_population_releases_disagree_in_conflicts(tables):
+    k = tables["conflicts"]
+    pop = k[k["table"] == "population"]
+    assert len(pop) == 44  # 4 countries x 2008-2018, two releases each, all different
+    mex = pop[pop["key"].str.contains("MEX, 2017")].iloc[0]
+    assert (mex["min_value"], mex["max_value"]) == (32_753_952, 33_614_045)

@@ -145,7 +145,7 @@ def test_disagreeing_checks_are_listed_as_conflicts(tables):
 
 
 def test_conflicts_cover_both_tables(tables):
-    assert set(tables["conflicts"]["table"]) == {"funding", "deportations"}
+    assert set(tables["conflicts"]["table"]) == {"funding", "deportations", "population"}
     same = tables["conflicts"].query("table == 'deportations' and kind == 'same_key'")
     # the 2016 minors apprehended by Mexico: UPM 40,114 vs Anuario 40,542 (and others)
     assert same["key"].str.contains("2016-01..2016-12 \\(calendar\\) apprehensions by MEX, ALL, "

@@ -14,6 +14,7 @@ PREFERENCE_RULES = {
     "`merida_mexico_by_fy.csv`": funding.PREFERENCE_RULE,
     "`child_deportations_by_year.csv` and `deportations_all_ages_by_year.csv`":
         deportations.PREFERENCE_RULE,
+    "`per_100k_children` (population aged 0-14)": deportations.POPULATION_RULE,
 }
 
 
@@ -47,7 +48,8 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
 
     conflicts = provenance.conflicts_frame(
         funding.funding_conflicts(fund, fund_checks)
-        + deportations.deportation_conflicts(dep, dep_checks))
+        + deportations.deportation_conflicts(dep, dep_checks)
+        + deportations.population_conflicts(population))
 
     events = claims.load_events(paths.events_raw, paths.rel(paths.events_raw), ids, sources)
     claims_raw = claims.load_claims_raw(paths.claims_raw, paths.rel(paths.claims_raw), ids)

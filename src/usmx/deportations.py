@@ -191,25 +191,68 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
+POPULATION_RULE = (
+    "Rates use one population figure per country and calendar year: low-confidence figures "
+    "never serve; of the rest, the highest confidence wins; two different figures left tied "
+    "at the top are an error. NTCA's population is the sum of GTM, HND and SLV, only where "
+    "all three are present. Fiscal-year series are divided by the population of the calendar "
+    "year with the same number (the one in which three quarters of the fiscal year fall).")
+
+
+def preferred_population(population: pd.DataFrame,
+                         ) -> dict[tuple[str, int], tuple[int, str, str]]:
+    """(country, year) -> (value, figure_id, source_id) by POPULATION_RULE."""
+    best: dict[tuple[str, int], list] = {}
+    for r in population.itertuples():
+        if r.confidence not in provenance.FILLING_CONFIDENCE:
+            continue
+        key = (r.country, int(r.year))
+        cand = (provenance.CONFIDENCE_ORDER[r.confidence], int(r.value), r.figure_id,
+                r.source_id)
+        best.setdefault(key, []).append(cand)
+    out = {}
+    for key, cands in sorted(best.items()):
+        cands.sort()
+        top = [c for c in cands if c[0] == cands[0][0]]
+        if len({c[1] for c in top}) > 1:
+            raise DataError([Problem(
+                "population snapshot", None, "value", ";".join(c[2] for c in top),
+                f"{key[0]} {key[1]}: different figures of equal confidence; mark the one "
+                "to use (confidence) or remove the other")])
+        out[key] = (top[0][1], top[0][2], top[0][3])
+    return out
+
+
 def with_rates(series: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     """Add per_100k_children: the value per 100,000 children aged 0-14 of the nationality's
-    country in that (calendar) year; NTCA uses the three countries' sum. Empty where the
-    population snapshot lacks a country or year."""
-    pop: dict[tuple[str, int], int] = {}
-    for r in population.itertuples():
-        pop[(r.country, int(r.year))] = int(r.value)
-    for y in {year for (_, year) in pop}:
+    country (see POPULATION_RULE), with the figures divided by and their sources. Empty
+    where the population snapshot lacks a country or year."""
+    pop = preferred_population(population)
+    for y in sorted({year for (_, year) in pop}):
         parts = [pop.get((c, y)) for c in NTCA_PARTS]
         if all(parts):
-            pop[("NTCA", y)] = sum(parts)
-    rates = []
+            pop[("NTCA", y)] = (sum(p[0] for p in parts), ";".join(p[1] for p in parts),
+                                ";".join(dict.fromkeys(p[2] for p in parts)))
+    rates, ids, sources = [], [], []
     for r in series.itertuples():
         denom = pop.get((r.nationality, int(r.year)))
         ok = denom and pd.notna(r.value) and r.age_group.startswith("minor")
-        rates.append(round(float(r.value) / denom * 100_000, 1) if ok else None)
+        rates.append(round(float(r.value) / denom[0] * 100_000, 1) if ok else None)
+        ids.append(denom[1] if ok else None)
+        sources.append(denom[2] if ok else None)
     out = series.copy()
     out["per_100k_children"] = pd.array(rates, dtype="Float64")
+    out["population_figure_ids"] = pd.array(ids, dtype="string")
+    out["population_source_ids"] = pd.array(sources, dtype="string")
     return out
+
+
+def population_conflicts(population: pd.DataFrame) -> list[dict]:
+    """Country-years where the population snapshot holds differing figures."""
+    return provenance.same_key_conflicts(
+        population.assign(qualifier="exact", value=population["value"].astype("int64")),
+        ("country", "year"), "value", "population",
+        lambda k: f"population aged 0-14, {k['country']}, {k['year']} (calendar year)")
 
 
 def tidy_deportations(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

@@ -240,6 +240,17 @@ def diff(old: pd.DataFrame | None, new: pd.DataFrame, key: tuple[str, ...]) -> s
     return "\n".join(lines)
 
 
+def _as_used(name: str, old: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The rows of a previous snapshot that the build used: a population snapshot may hold
+    several releases of a figure, of which the diff compares only the preferred one."""
+    if old is None or name != "wb_population_0_14":
+        return old
+    from usmx.deportations import preferred_population
+
+    used = {fid for _, fid, _ in preferred_population(old).values()}
+    return old[old["figure_id"].isin(used)]
+
+
 def refresh(paths: Paths, names: Iterable[str] | None = None,
             http: requests.Session | None = None, today: dt.date | None = None,
             out=print) -> list[Path]:
@@ -279,7 +290,7 @@ def refresh(paths: Paths, names: Iterable[str] | None = None,
             previous = snapshots.latest(paths, name)
             old = None if previous is None else pd.read_csv(
                 previous, dtype=str, keep_default_na=False)
-            reports.append(f"{name}: {diff(old, frame, src.key)}")
+            reports.append(f"{name}: {diff(_as_used(name, old), frame, src.key)}")
             files[path] = data
             entry = {"file": label, "url": src.url, "date_accessed": today.isoformat(),
                      **snapshots.digest(data)}

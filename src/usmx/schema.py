@@ -587,6 +587,11 @@ _SERIES_FIELDS = (
           "children aged 0-14 of the nationality's country that year (calendar-year "
           "population; empty where the population snapshot lacks it)", required=False,
           minimum=0, unit="per 100,000 children aged 0-14"),
+    Field("population_figure_ids", "string", "The population figures per_100k_children "
+          "divides by (figure ids in the wb_population_0_14 snapshot, ';'-separated; three "
+          "for NTCA)", required=False),
+    Field("population_source_ids", "string", "Sources of those population figures "
+          "(';'-separated)", required=False),
     Field("reporter", "string", "Who counted the chosen figure", required=False,
           codes=REPORTERS, codes_name="reporter"),
     Field("confidence", "string", "Confidence of the chosen figure (lowest of the parts "

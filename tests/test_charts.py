@@ -58,8 +58,12 @@ def test_mixed_year_bases_and_units_are_noted_in_the_pixels(figs):
         if "year_basis" in data and data["year_basis"].dropna().nunique() > 1:
             assert "fiscal years (October-September)" in footer
             assert "calendar years" in footer
-        if "unit" in data and data["unit"].dropna().nunique() > 1:
+        units = data["unit"].dropna() if "unit" in data else pd.Series(dtype="str")
+        rates = units.str.startswith("per 100,000")
+        if units[~rates].nunique() > 1:
             assert "events" in footer and "persons" in footer
+        if rates.any():  # a rate divides fiscal-year counts by calendar-year population
+            assert "calendar-year population" in footer
     assert "calendar years" in " ".join(texts(figs["child-deportations"], "usmx-footer"))
 
 
@@ -199,3 +203,19 @@ def test_render_in_notebooks_shows_png_with_alt_text(figs):
 def test_render_svg_metadata(figs):
     svg = render(figs["uac-apprehensions"], "svg").decode()
     assert "<dc:title>Unaccompanied children apprehended" in svg
+
+
+def test_uac_rates_panel_draws_the_table_rates(figs, t):
+    fig = figs["uac-apprehensions"]
+    data = fig.usmx.data
+    rates = data[data["panel"].str.startswith("Per 100,000")]
+    c = t["child_deportations_by_year"].set_index(["series", "year", "nationality"])
+    gtm = rates[(rates["nationality"] == "GTM") & (rates["year"] == 2014)].iloc[0]
+    assert gtm["value"] == c.loc[("us_uac_apprehensions", 2014, "GTM"), "per_100k_children"]
+    assert "wdi24206_pop0014_gtm_2014" in gtm["figure_ids"]
+    assert set(rates["nationality"]) == {"GTM", "HND", "SLV", "MEX"}  # no rate for "all"
+    assert "World Bank WDI" in fig.usmx.source_line
+    assert any("calendar-year population" in n for n in fig.usmx.notes)
+    lower = fig.axes[1]
+    assert {ln.get_label() for ln in lower.get_lines() if not ln.get_label().startswith("_")
+            } >= {"Guatemala", "Honduras", "El Salvador", "Mexico"}

@@ -84,9 +84,12 @@ def _mark_program(ax, tables: Tables, label: bool = False) -> None:
                     fontsize=7, color="#333333")
 
 
-def _meta(id_, title, subtitle, description, alt_text, data, tables, extra_notes=()):
+def _meta(id_, title, subtitle, description, alt_text, data, tables, extra_notes=(),
+          notes_from=None):
+    """Chart metadata; the period/unit notes come from ``notes_from`` (default: all the
+    data drawn), so that a panel of derived rates does not count as a unit of its own."""
     ids = ids_from(data) if "source_ids" in data else []
-    notes = [*period_notes(data), *extra_notes]
+    notes = [*period_notes(data if notes_from is None else notes_from), *extra_notes]
     return ChartMeta(id=id_, title=title, subtitle=subtitle, description=description,
                      alt_text=alt_text, source_ids=sorted(set(ids)),
                      source_line=source_line(ids, tables["sources_processed"]), notes=notes,
@@ -377,42 +380,70 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
 
 
 def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Figure:
-    """US Border Patrol apprehensions of unaccompanied children by country (context)."""
+    """US Border Patrol apprehensions of unaccompanied children by country (context), and
+    the same per 100,000 children aged 0-14 of each country."""
     lines = [("GTM", COLORS["blue"], "-"), ("HND", COLORS["orange"], "-"),
              ("SLV", COLORS["green"], "-"), ("MEX", COLORS["vermillion"], "-"),
              ("ALL", COLORS["grey"], "--")]
+    rate_panel = "Per 100,000 children aged 0-14 in the country"
     with house_style():
-        fig, axes = new_figure(4.6)
-        ax = axes[0, 0]
+        fig, axes = new_figure(7.4, nrows=2, ncols=1, sharex=True)
+        ax, ax_rate = axes[0, 0], axes[1, 0]
         drawn = []
         for nat, color, style in lines:
             s = series(tables, "us_uac_apprehensions", nat)
             s = s[(s["year"] >= first) & (s["year"] <= last)]
             drawn.append(_line(ax, s, COUNTRY_NAMES[nat], color, style).assign(
                 panel="US Border Patrol"))
-        year_axis(ax, first, last)
+            if nat == "ALL":
+                continue
+            rate = s.assign(value=s["per_100k_children"],
+                            unit="per 100,000 children aged 0-14",
+                            source_ids=s["source_ids"].str.cat(
+                                s["population_source_ids"].fillna(""), sep=";")
+                            .str.strip(";"),
+                            figure_ids=s["figure_ids"].str.cat(
+                                s["population_figure_ids"].fillna(""), sep=";")
+                            .str.strip(";"))
+            drawn.append(_line(ax_rate, rate, COUNTRY_NAMES[nat], color, style).assign(
+                panel=rate_panel))
+        ax.set_title("Apprehensions (events)")
+        ax_rate.set_title(rate_panel)
+        year_axis(ax_rate, first, last)
         thousands(ax)
-        ax.set_ylim(bottom=0)
-        ax.set_ylabel("Apprehensions (events)")
-        _mark_program(ax, tables, label=True)
+        for a in (ax, ax_rate):
+            a.set_ylim(bottom=0)
+            _mark_program(a, tables, label=a is ax)
         ax.legend(loc="upper left")
         data = _drawn_frame(drawn, ["panel"])
+        counts = data[data["panel"] == "US Border Patrol"]
         missing = sorted({COUNTRY_NAMES[n] for n, _, _ in lines}
-                         - set(data.loc[data["year"] == first, "label"]))
+                         - set(counts.loc[counts["year"] == first, "label"]))
+        rates = data[data["panel"] == rate_panel]
+        top = rates.sort_values(["value", "label"]).iloc[-1] if len(rates) else None
+        rate_text = ("no population figures are available" if top is None else
+                     f"the highest rate is {top['label']}'s {top['value']:.1f} per 100,000 "
+                     f"in FY{int(top['year'])}")
         meta = _meta(
             "uac-apprehensions",
             "Unaccompanied children apprehended at the US southwest border",
-            f"US Border Patrol apprehensions by country of origin, fiscal years {first}-{last}.",
+            f"US Border Patrol apprehensions by country of origin, fiscal years {first}-{last}: "
+            "counts, and per 100,000 children in each country.",
             "US Border Patrol apprehensions of unaccompanied children at the southwest border "
-            "by country, from us_uac_apprehensions in child_deportations_by_year.csv.",
-            f"Line chart of unaccompanied children apprehended at the US southwest border, FY"
-            f"{first}-FY{last}, for Guatemala, Honduras, El Salvador and Mexico, with all "
-            f"nationalities dashed; all nationalities range "
-            f"{_fmt_range(data.loc[data['label'] == 'All nationalities', 'value'])}. "
-            f"Series missing in FY{first}: {', '.join(missing) or 'none'}.",
+            "by country, from us_uac_apprehensions in child_deportations_by_year.csv, and "
+            "per_100k_children (World Bank population aged 0-14).",
+            f"Two line charts of unaccompanied children apprehended at the US southwest "
+            f"border, FY{first}-FY{last}, for Guatemala, Honduras, El Salvador and Mexico, "
+            f"with all nationalities dashed; all nationalities range "
+            f"{_fmt_range(counts.loc[counts['label'] == 'All nationalities', 'value'])}. "
+            f"Series missing in FY{first}: {', '.join(missing) or 'none'}. The lower panel "
+            f"divides by each country's children aged 0-14; {rate_text}.",
             data, tables,
             ["Apprehension events; fiscal years (October-September). Missing points are "
-             "years with no published figure."])
+             "years with no published figure.",
+             "Rates divide fiscal-year events by the calendar-year population of the same "
+             "number (World Bank WDI; two releases differ by up to 3.6 %, the newer is used)."],
+            notes_from=counts)
         return finish(fig, meta)
 
 

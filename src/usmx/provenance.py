@@ -117,9 +117,8 @@ def same_key_conflicts(frame: pd.DataFrame, key: Iterable[str], value: str, tabl
     key = list(key)
     records = []
     filled = frame.assign(**{k: frame[k].fillna("") for k in key})
-    for values, group in filled.groupby(key, sort=True):
-        if group[value].nunique() < 2:
-            continue
+    differing = filled.groupby(key, sort=False)[value].transform("nunique") > 1
+    for values, group in filled[differing].groupby(key, sort=True):
         group = group.sort_values([value, "figure_id"])
         lo, hi = int(group[value].min()), int(group[value].max())
         records.append({

@@ -219,3 +219,23 @@ def test_uac_rates_panel_draws_the_table_rates(figs, t):
     lower = fig.axes[1]
     assert {ln.get_label() for ln in lower.get_lines() if not ln.get_label().startswith("_")
             } >= {"Guatemala", "Honduras", "El Salvador", "Mexico"}
+
+
+@pytest.mark.parametrize("char", ["A", "\u2212", "\u2192"])  # Latin, minus sign, arrow
+def test_pdf_font_subset_keeps_the_glyphs_asked_for(char, tmp_path, monkeypatch):
+    """The lean PDF subsetter reads a cached Latin-1 copy of the font (an arrow is not in
+    it, so it falls back to the full font); either way the glyph ids matplotlib asks for
+    map to the right glyphs of the subset."""
+    from matplotlib.font_manager import findfont
+    from matplotlib.ft2font import FT2Font
+
+    from usmx.charts import export
+
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
+    path = findfont("DejaVu Sans")
+    full = FT2Font(path)
+    gid = full.get_char_index(ord(char))
+    with export._lean_subset(path, {gid}) as result:
+        new = result.glyph_index_map[gid]
+        assert result.font.getBestCmap()[ord(char)] == result.font.getGlyphOrder()[new]
+    assert list(tmp_path.glob("usmx-lean-fonts/*.ttf"))  # the cached copy was made

@@ -410,8 +410,8 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
         ax.set_title("Apprehensions (events)")
         ax_rate.set_title(rate_panel)
         year_axis(ax_rate, first, last)
-        thousands(ax)
         for a in (ax, ax_rate):
+            thousands(a)
             a.set_ylim(bottom=0)
             _mark_program(a, tables, label=a is ax)
         ax.legend(loc="upper left")
@@ -444,7 +444,7 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
              "Rates divide fiscal-year events by the calendar-year population of the same "
              "number (World Bank WDI; two releases differ by up to 3.6 %, the newer is used)."],
             notes_from=counts)
-        return finish(fig, meta)
+        return finish(fig, meta, hspace=0.3)
 
 
 # --------------------------------------------------------------------------------------

@@ -154,6 +154,10 @@ def test_cumulative_totals_agree_or_are_listed(tables):
     assert by_id.loc["mx_fy2008_2010_cum_crs_r40135", "result"] == "agrees"
     # Notimex's 1,351M (which matches RT's 231.6M for FY2010) disagrees and is listed.
     assert by_id.loc["mx_fy2008_2010_cum_notimex", "result"] == "disagrees"
+    # CRS's 'a total of $1.1 billion' (September 2009) holds 1.12B within half a unit.
+    assert by_id.loc["mx_fy2008_2009_cum_crs_rl32724", "result"] == "agrees"
+    # 'more than $1.9 billion' through FY2012 cannot be checked: FY2010-11 totals are gaps.
+    assert by_id.loc["mx_fy2008_2012_cum_crs_rl32724", "result"] == "incomplete"
 
 
 def test_conflicts_list_differing_figures_only(tables):

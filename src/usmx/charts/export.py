@@ -33,6 +33,30 @@ def prepare(fig: Figure) -> None:
     fig._usmx_prepared = True
 
 
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern")
+
+
+def _subset_options(**extra):
+    from fontTools import subset
+
+    options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_features=[],
+                             **extra)
+    options.drop_tables += [*_LAYOUT_TABLES, "FFTM"]
+    return options
+
+
+def _load_font(source, options):
+    """A font for subsetting, its layout tables deleted unread (the subsetter would parse
+    them only to drop them)."""
+    from fontTools import subset
+
+    font = subset.load_font(source, options)
+    for tag in _LAYOUT_TABLES:
+        if tag in font:
+            del font[tag]
+    return font
+
+
 # Characters the charts can draw: Latin-1 (the texts are kept to it, see style.latin1) plus
 # the punctuation and mathematical blocks (tick labels may use the minus sign U+2212).
 _LEAN_RANGES = ((0x20, 0x24F), (0x2000, 0x206F), (0x2200, 0x22FF))
@@ -58,14 +82,9 @@ def _lean_source(fontfile) -> tuple[str, dict[int, int]] | None:
         folder = Path(mpl.get_cachedir()) / "usmx-lean-fonts"
         path, kept = folder / f"{digest}.ttf", folder / f"{digest}.json"
         if not (path.exists() and kept.exists()):
-            options = subset.Options(glyph_names=True, recommended_glyphs=True,
-                                     layout_features=[], notdef_outline=True)
-            options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
+            options = _subset_options(notdef_outline=True)
             options.font_number = fontfile.face_index
-            font = subset.load_font(fontfile, options)
-            for tag in ("GSUB", "GPOS", "GDEF", "kern"):
-                if tag in font:
-                    del font[tag]
+            font = _load_font(fontfile, options)
             cmap = font.getBestCmap()
             order = font.getGlyphOrder()
             gids = sorted({order.index(name) for cp, name in cmap.items()
@@ -90,20 +109,16 @@ def _lean_subset(fontfile, glyphs):
     from matplotlib.backends import _backend_pdf_ps
 
     glyphs = set(glyphs)
-    options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_features=[])
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
+    options = _subset_options()
     lean = _lean_source(fontfile)
     to_lean = {}
     if lean is not None and glyphs <= lean[1].keys():
-        font = subset.load_font(lean[0], options)
+        font = _load_font(lean[0], options)
         to_lean = lean[1]
         glyphs = {to_lean[g] for g in glyphs}
     else:
         options.font_number = fontfile.face_index
-        font = subset.load_font(fontfile, options)
-    for tag in ("GSUB", "GPOS", "GDEF", "kern"):  # delete unread: the subsetter would parse
-        if tag in font:                            # them only to drop them
-            del font[tag]
+        font = _load_font(fontfile, options)
     subsetter = subset.Subsetter(options=options)
     subsetter.populate(gids=glyphs)
     subsetter.subset(font)

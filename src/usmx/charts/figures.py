@@ -379,6 +379,15 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
 # --------------------------------------------------------------------------------------
 
 
+def _population_caveat(tables: Tables) -> str:
+    """How far the population releases in the record disagree (from conflicts.csv)."""
+    pop = tables["conflicts"].query("table == 'population'")
+    if pop.empty:
+        return ""
+    worst = max(float(v) for v in pop["spread_pct"])
+    return f"; its releases differ by up to {worst:.1f} %, the preferred one is used"
+
+
 def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Figure:
     """US Border Patrol apprehensions of unaccompanied children by country (context), and
     the same per 100,000 children aged 0-14 of each country."""
@@ -442,7 +451,7 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
             ["Apprehension events; fiscal years (October-September). Missing points are "
              "years with no published figure.",
              "Rates divide fiscal-year events by the calendar-year population of the same "
-             "number (World Bank WDI; two releases differ by up to 3.6 %, the newer is used)."],
+             f"number (World Bank WDI{_population_caveat(tables)})."],
             notes_from=counts)
         return finish(fig, meta, hspace=0.3)
 

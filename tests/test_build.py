@@ -138,15 +138,16 @@ def test_cumulative_totals_agree_or_are_listed(tables):
     checks = tables["funding_checks"]
     conflicts = tables["conflicts"]
     assert set(checks["result"]) <= {"agrees", "disagrees", "incomplete"}
-    listed = set(conflicts.query("kind == 'cumulative_vs_annual'")["figure_ids"])
+    assert set(checks["basis"]) == {"merida_totals", "best_available"}
+    listed = set(conflicts.query("kind == 'cumulative_vs_annual'")["key"])
     for row in checks.itertuples():
         if row.result == "disagrees":
-            assert row.figure_id in listed
+            assert any(row.figure_id in k and row.basis.replace("_", " ") in k for k in listed)
         elif row.result == "agrees":
             assert row.range_low_usd <= row.annual_sum_usd <= row.range_high_usd
         else:
             assert pd.isna(row.annual_sum_usd) and row.years_missing
-    by_id = checks.set_index("figure_id")
+    by_id = checks[checks["basis"] == "merida_totals"].set_index("figure_id")
     # $1.12B for FY2008-09 (Embassy) equals 400 + 300 + 420.
     assert by_id.loc["mx_fy2008_2010_cum_crs_r40135", "annual_sum_usd"] == 1_330_300_000
     assert by_id.loc["mx_fy2008_2009_cumulative", "result"] == "agrees"
@@ -156,8 +157,27 @@ def test_cumulative_totals_agree_or_are_listed(tables):
     assert by_id.loc["mx_fy2008_2010_cum_notimex", "result"] == "disagrees"
     # CRS's 'a total of $1.1 billion' (September 2009) holds 1.12B within half a unit.
     assert by_id.loc["mx_fy2008_2009_cum_crs_rl32724", "result"] == "agrees"
-    # 'more than $1.9 billion' through FY2012 cannot be checked: FY2010-11 totals are gaps.
+    # 'more than $1.9 billion' through FY2012 cannot be checked on Mérida totals alone
     assert by_id.loc["mx_fy2008_2012_cum_crs_rl32724", "result"] == "incomplete"
+
+
+def test_cumulative_checks_against_the_best_available_official_figures(tables):
+    """With State's allocations the chain FY2008-FY2015 is complete: 400 (Mérida) + 720
+    (Mérida) + 564.25 + 142.984 + 282 (Mérida) + 227.144 + 194.881 + 156.1 (INCLE + ESF +
+    FMF, whole accounts; FMF from the allocation table) = 2,687.359 million; CRS's
+    'nearly $2.5 billion' disagrees, and the years_detail shows what each year is."""
+    best = tables["funding_checks"].query("basis == 'best_available'").set_index("figure_id")
+    row = best.loc["mx_fy2008_2015_cum_crs_2016"]
+    assert row["result"] == "disagrees"
+    assert row["years_detail"].startswith("FY2008 400,000,000 (Mérida total, published)")
+    assert "FY2010 564,250,000 (INCLE allocated (whole account) + ESF allocated (whole " \
+           "account) + FMF allocated (whole account))" in row["years_detail"]
+    parts = [400_000_000, 720_000_000, 564_250_000, 142_984_000, 282_000_000,
+             195_077_000 + 32_067_000 + 6_646_000, 148_131_000 + 46_750_000 + 6_550_000,
+             110_000_000 + 46_100_000 + 4_675_000]
+    assert row["annual_sum_usd"] == sum(parts)
+    # the FY2008-FY2018 total still lacks FY2018 in every series
+    assert best.loc["mx_fy2008_2018_cum_crs", "years_missing"] == "2018"
 
 
 def test_conflicts_list_differing_figures_only(tables):

@@ -67,33 +67,73 @@ def test_mixed_year_bases_and_units_are_noted_in_the_pixels(figs):
     assert "calendar years" in " ".join(texts(figs["child-deportations"], "usmx-footer"))
 
 
-def test_merida_gaps_are_drawn_as_gaps_not_zero(figs, t):
+def test_funding_bars_draw_the_best_table(figs, t):
+    """Every bar is the table's figure; a published zero is a rule, not a bar; requests and
+    whole-account allocations are styled apart from Mérida money."""
     fig = figs["merida-by-account"]
     ax = fig.axes[0]
     bars = {p.get_gid(): p for p in ax.patches if p.get_gid()}
-    m = t["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
-    for (fy, account), row in m.iterrows():
-        if account == "TOTAL":
+    lines = {ln.get_gid(): ln for ln in ax.get_lines() if ln.get_gid()}
+    best = t["mexico_funding_by_fy"]
+    assert len(best) == 30 and (best["status"] != "gap").all()  # 10 years x 3 accounts
+    for r in best.itertuples():
+        gid = f"bar-{r.account}-{r.fiscal_year}"
+        if r.amount_usd == 0:
+            assert gid not in bars and f"zero-{r.account}-{r.fiscal_year}" in lines
             continue
-        if pd.isna(row["amount_usd"]):
-            assert f"bar-{account}-{fy}" not in bars       # no bar, not even a zero bar
-        elif row["amount_usd"] > 0:
-            assert bars[f"bar-{account}-{fy}"].get_height() == pytest.approx(
-                row["amount_usd"] / 1e6)
-    gap_years = [fy for fy in range(2008, 2018) if m.loc[(fy, "TOTAL"), "status"] == "gap"
-                 and all(pd.isna(m.loc[(fy, a), "amount_usd"]) for a in ("INCLE", "ESF"))]
-    assert gap_years  # FY2010, FY2011, ... have no published figure
-    for fy in gap_years:
-        assert f"gap-{fy}" in bars
-    labels = " ".join(texts(fig))
-    assert "no published\nfigure" in labels
-    assert fig.usmx.data.query("drawn_as == 'gap'")["amount_usd"].isna().all()
+        bar = bars[gid]
+        assert bar.get_height() == pytest.approx(r.amount_usd / 1e6)
+        if r.stage == "requested":
+            assert bar.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        elif r.scope == "account":
+            assert bar.get_hatch() == "...."
+        else:
+            assert not bar.get_hatch()
+    assert not any(g.startswith("gap-") for g in bars)  # every year has a figure
+    assert best.set_index(["fiscal_year", "account"]).loc[(2016, "INCLE"), "stage"] == \
+        "requested"
+    footer = " ".join(texts(fig, "usmx-footer"))
+    assert "Requests (FY2016)" in footer and "Published zeros: FMF FY2016, FMF FY2017" in footer
+    assert "Dotted bars (FY2009-FY2015)" in footer
+
+
+def test_one_year_is_drawn_the_same_on_every_chart(figs):
+    """FY2017 (and every year) carries the same figures on both funding charts."""
+    a = figs["merida-by-account"].usmx.data
+    b = figs["funding-vs-child-deportations"].usmx.data
+    b = b[b["panel"] == "US money for Mexico"]
+    left = a[["fiscal_year", "account", "amount_usd", "drawn_as"]].astype(str).values.tolist()
+    right = b[["year", "label", "value", "drawn_as"]].astype(str).values.tolist()
+    assert sorted(left) == sorted(right)
+    fy2017 = a[(a["fiscal_year"] == 2017) & a["drawn_as"].isin(["bar", "zero"])]
+    assert fy2017["amount_usd"].sum() == 139_004_000
+
+
+def test_funding_lines_are_obligations_and_disbursements(figs, t):
+    ax = figs["merida-by-account"].axes[0]
+    lines = {ln.get_gid(): ln for ln in ax.get_lines() if ln.get_gid()}
+    fa = t["funding_series_by_fy"].query("series == 'foreign_assistance_totals' and "
+                                         "recipient == 'MEX'")
+    for stage in ("obligated", "disbursed"):
+        want = fa[fa["stage"] == stage].sort_values("fiscal_year")["amount_usd"] / 1e6
+        assert list(lines[f"line-{stage}"].get_ydata()) == pytest.approx(list(want))
+    assert lines["line-obligated"].get_ydata()[2] == pytest.approx(718.08, abs=0.01)
 
 
 def test_merida_outline_for_total_without_split(figs):
     bars = {p.get_gid(): p for p in figs["merida-by-account"].axes[0].patches}
     assert bars["outline-2009"].get_height() == pytest.approx(720.0)
     assert not bars["outline-2009"].get_fill()
+    assert "outline-2008" not in bars  # FY2008's bar is all Mérida money already
+
+
+def test_official_share_of_the_money_drawn(figs, t):
+    """Issue 9's goal: at least 90 % of the funding values drawn rest on official sources."""
+    kinds = t["sources_processed"].set_index("source_id")["kind"]
+    drawn = figs["merida-by-account"].usmx.data.dropna(subset=["amount_usd"])
+    official = [all(kinds[i] == "official" for i in ids.split(";"))
+                for ids in drawn["source_ids"]]
+    assert sum(official) / len(official) >= 0.9
 
 
 def test_child_panels_and_series(figs):
@@ -181,7 +221,7 @@ def test_pdf_embeds_truetype_and_png_is_200_dpi(exported):
     with Image.open(a / "merida-by-account.png") as img:
         assert img.info["dpi"][0] == pytest.approx(200, abs=1)
         assert img.width == 1500
-        assert img.text["Title"].startswith("Mérida")
+        assert img.text["Title"].startswith("US money for Mexico")
 
 
 def test_manifest_and_data_files(exported, figs):

@@ -20,6 +20,7 @@ DEFAULTS = dict(
     amount_usd=100, qualifier="exact", as_of=pd.NA, source_id="S_A", locator="p. 1",
     confidence="high", note=pd.NA, attribution_short="A", publisher="P", document=pd.NA,
     source_kind="official", date_published="2012-01-01", url="https://example.org",
+    carrier=pd.NA,
 )
 
 
@@ -123,7 +124,9 @@ def test_act_not_exhausted_leaves_a_gap():
 
 def test_zero_over_a_span_fills_each_year():
     df = frame({"fy_start": 2012, "fy_end": 2019, "account": "FMF", "vehicle": "all",
-                "amount_usd": 0})
+                "amount_usd": 0},
+               {"fy_start": 2011, "fy_end": 2011, "account": "ESF"},  # the years: 2011-2017
+               {"fy_start": 2017, "fy_end": 2017, "account": "ESF"})
     for fy in (2012, 2017):
         c = cell(df, fy, "FMF")
         assert (c["amount_usd"], c["status"]) == (0, "published")
@@ -131,7 +134,8 @@ def test_zero_over_a_span_fills_each_year():
 
 
 def test_nonzero_span_never_fills_a_year():
-    df = frame({"fy_start": 2012, "fy_end": 2013, "vehicle": "all", "amount_usd": 500})
+    df = frame({"fy_start": 2012, "fy_end": 2013, "vehicle": "all", "amount_usd": 500},
+               {"fy_start": 2012, "fy_end": 2012, "account": "ESF"})
     assert cell(df)["status"] == "gap"
 
 
@@ -182,3 +186,40 @@ def test_rule_text_is_in_the_dictionary():
     text = schema.dictionary_markdown({"x": PREFERENCE_RULE})
     assert "official source before secondary" in text
     assert "never zero" in text
+
+
+def test_years_come_from_the_data():
+    """A new year's figure adds that year's cells (nothing is cut off by a fixed range);
+    multi-year spans and cumulative totals do not stretch the years."""
+    df = frame({"fy_start": 2012, "fy_end": 2012},
+               {"fy_start": 2019, "fy_end": 2019, "account": "ESF"},
+               {"fy_start": 2008, "fy_end": 2022, "amount_usd": 3_500})
+    m = preferred_merida(df)
+    assert sorted(set(m["fiscal_year"])) == list(range(2012, 2020))
+    assert cell(df, 2019, "ESF")["status"] == "published"
+    assert cell(df, 2015)["status"] == "gap"
+
+
+def test_engine_names_the_rule_that_decided():
+    from usmx import preference
+
+    rows = [{"figure_id": "a", "source_kind": "official", "confidence": "medium",
+             "qualifier": "exact", "date_published": "2015"},
+            {"figure_id": "b", "source_kind": "official", "confidence": "high",
+             "qualifier": "about", "date_published": "2014"}]
+    choice = preference.pick(rows)
+    assert choice.best["figure_id"] == "b" and choice.decided_by == "higher confidence"
+    assert choice.explain() == "whole-year figure; preferred over 1 rival(s): higher confidence"
+    first = [preference.order("figure_id", ("a",), "a first")]
+    assert preference.pick(rows, first).decided_by == "a first"
+    # partial dates: a dated version of 2015 before '2015', before 2014-12-31
+    dated = [dict(rows[0], figure_id=i, confidence="high", date_published=d)
+             for i, d in (("x", "2014-12-31"), ("y", "2015"), ("z", "2015-03"))]
+    assert [r["figure_id"] for r in preference.rank(dated)] == ["z", "y", "x"]
+    parts = [{"amount_usd": 5, "qualifier": "exact", "confidence": "high", "figure_id": "p",
+              "source_id": "S"},
+             {"amount_usd": 7, "qualifier": "about", "confidence": "medium",
+              "figure_ids": "q;r", "source_ids": "S;T"}]
+    assert preference.sum_of_parts(parts, "amount_usd") == {
+        "value": 12, "qualifier": "about", "confidence": "medium",
+        "figure_ids": ["p", "q", "r"], "source_ids": ["S", "T"]}

@@ -46,10 +46,33 @@ CPI_ROWS = [{"countryiso3code": "USA", "date": str(y), "value": 100 + (y - 2010)
             for y in range(2005, 2025)]
 
 
+FA_HEADER = ("Country Code,Country Name,Region ID,Region Name,Income Group Acronym,"
+             "Income Group Name,Transaction Type ID,Transaction Type Name,Fiscal Year,"
+             "current_amount,constant_amount")
+FA_TYPES = {1: "Appropriated and Planned", 2: "Obligations", 3: "Disbursements",
+            18: "President's Budget Requests", 19: "Initial Allocations"}
+
+
+def fa_line(code, kind, year, amount, name="Country"):
+    return (f'{code},{name},6,Western Hemisphere,UMIC,"Upper Middle Income Country",'
+            f"{kind},{FA_TYPES.get(kind, 'Other')},{year},{amount},{amount}")
+
+
+def fa_body(lines=None) -> str:
+    if lines is None:
+        lines = [fa_line("ABW", 2, 2010, 5000, "Aruba")]
+        lines += [fa_line(c, k, y, 1_000_000 * k + y) for c in ("MEX", "GTM", "HND", "SLV")
+                  for k in FA_TYPES for y in (2009, 2010, 2016)]
+        lines += [fa_line("MEX", 2, "1976tq", 2000), fa_line("MEX", 2, 1990, 700)]
+        lines.append(fa_line("MEX", 7, 2010, 123))  # a transaction type the project skips
+    return "\n".join([FA_HEADER, *lines]) + "\n"
+
+
 def mock_all(rsps):
     rsps.add_callback(responses.GET, refresh.UNHCR_URL, callback=unhcr_callback)
     rsps.add(responses.GET, WB_POP, body=wb(POP_ROWS), content_type="application/json")
     rsps.add(responses.GET, WB_CPI, body=wb(CPI_ROWS), content_type="application/json")
+    rsps.add(responses.GET, refresh.FA_URL, body=fa_body(), content_type="text/csv")
 
 
 def fingerprint(paths):
@@ -96,6 +119,15 @@ def test_success_writes_dated_snapshots_manifest_and_diff(scratch):
     assert gtm["per_100k_children"] == pytest.approx(17_057 / 6_000_000 * 100_000, abs=0.05)
     m = t["merida_mexico_by_fy"]
     assert m["price_base"].dropna().str.contains("2010=100").all()
+    # ForeignAssistance.gov: the four countries, five stages, years 2009, 2010 and 2016
+    assert any(line.startswith("foreign_assistance: 60 rows (was 200)") for line in lines)
+    fa = t["funding_series_by_fy"].query("series == 'foreign_assistance_totals'")
+    mex = fa.set_index(["recipient", "fiscal_year", "stage"])
+    assert mex.loc[("MEX", 2010, "obligated"), "amount_usd"] == 2_002_010
+    assert mex.loc[("MEX", 2010, "obligated"), "source_ids"] == "FAGOV_COUNTRY_LIVE"
+    # years come from the data: 2009-2016, with 2011-2015 gaps (no row in this download)
+    assert sorted(set(fa["fiscal_year"])) == list(range(2009, 2017))
+    assert mex.loc[("MEX", 2012, "obligated"), "status"] == "gap"
 
 
 def _fails(scratch, register, words, names=("us_cpi",)):

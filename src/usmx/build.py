@@ -12,6 +12,8 @@ from usmx.rawio import csv_bytes, write_atomic
 
 PREFERENCE_RULES = {
     "`merida_mexico_by_fy.csv`": funding.PREFERENCE_RULE,
+    "`funding_series_by_fy.csv`": funding.SERIES_RULE,
+    "`mexico_funding_by_fy.csv`": funding.BEST_RULE,
     "`child_deportations_by_year.csv` and `deportations_all_ages_by_year.csv`":
         deportations.PREFERENCE_RULE,
     "`per_100k_children` (population aged 0-14)": deportations.POPULATION_RULE,
@@ -30,17 +32,28 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
     prices = _snapshot(paths, "us_cpi", schema.PRICES_RAW, ids)
     population = _snapshot(paths, "wb_population_0_14", schema.POPULATION_RAW, ids)
 
-    fund = funding.tidy_funding(
-        funding.load_funding_raw(paths.funding_raw, paths.rel(paths.funding_raw), ids), sources)
+    raw_funding = [(paths.rel(paths.funding_raw),
+                    funding.load_funding_raw(paths.funding_raw, paths.rel(paths.funding_raw),
+                                             ids))]
+    assistance = snapshots.latest(paths, "foreign_assistance")
+    if assistance is not None:
+        raw_funding.append((paths.rel(assistance), funding.load_funding_raw(
+            assistance, paths.rel(assistance), ids, schema.FUNDING_SNAPSHOT)))
+    fund = funding.tidy_funding(provenance.combine(raw_funding, "funding"), sources)
     merida = funding.with_constant_dollars(funding.preferred_merida(fund), prices)
-    fund_checks = funding.cumulative_checks(fund, merida)
+    fund_series = funding.with_constant_dollars(funding.preferred_series(fund, merida), prices,
+                                                schema.FUNDING_SERIES)
+    best = funding.best_by_account(fund_series, sources)
+    fund_checks = funding.cumulative_checks(fund, merida, best)
 
-    raw = [deportations.load_deportations_raw(paths.deportations_raw,
-                                              paths.rel(paths.deportations_raw), ids)]
+    raw = [(paths.rel(paths.deportations_raw),
+            deportations.load_deportations_raw(paths.deportations_raw,
+                                               paths.rel(paths.deportations_raw), ids))]
     asylum = snapshots.latest(paths, "unhcr_asylum")
     if asylum is not None:
-        raw.append(deportations.load_deportations_raw(asylum, paths.rel(asylum), ids))
-    dep = deportations.tidy_deportations(deportations.combine(raw), sources)
+        raw.append((paths.rel(asylum),
+                    deportations.load_deportations_raw(asylum, paths.rel(asylum), ids)))
+    dep = deportations.tidy_deportations(provenance.combine(raw, "deportation"), sources)
     children = deportations.with_rates(
         deportations.preferred_series(dep, deportations.CHILD_SERIES), population)
     all_ages = deportations.preferred_series(dep, deportations.ALL_AGES_SERIES)
@@ -58,13 +71,15 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
                         claims_raw["source_id"], prices["source_id"],
                         population["source_id"]]).value_counts()
     sources_out = provenance.blank_to_na(provenance.drop_line(sources),
-                                         ("document", "date_published"))
+                                         ("carrier", "document", "date_published"))
     sources_out["n_figures"] = sources_out["source_id"].map(counts).fillna(0).astype("Int64")
     sources_out = sources_out.sort_values("source_id", ignore_index=True)
 
     tables = {
         schema.FUNDING.name: fund,
         schema.MERIDA_BY_FY.name: merida,
+        schema.FUNDING_SERIES.name: fund_series,
+        schema.MEXICO_FUNDING.name: best,
         schema.FUNDING_CHECKS.name: fund_checks,
         schema.DEPORTATIONS.name: dep,
         schema.CHILD_BY_YEAR.name: children,

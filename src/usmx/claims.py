@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from usmx import provenance, schema
+from usmx import preference, provenance, schema
 from usmx.rawio import LINE, DataError, Problem
 
 Tables = dict[str, pd.DataFrame]
@@ -72,6 +72,35 @@ def _ids(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return list(frame["figure_id"]), list(dict.fromkeys(frame["source_id"]))
 
 
+@dataclass
+class SeriesSum:
+    total: int
+    figure_ids: list[str]
+    source_ids: list[str]
+    missing: list[int]
+    attribution: str
+
+
+def series_sum(t: Tables, series: str, recipient: str, account: str, stage: str,
+               first: int, last: int) -> SeriesSum:
+    """The sum of one declared funding series over fiscal years ``first``-``last`` (a sum of
+    one measure only: one series, recipient, account and stage), with the years it lacks."""
+    s = t["funding_series_by_fy"]
+    s = s[(s["series"] == series) & (s["recipient"] == recipient) & (s["account"] == account)
+          & (s["stage"] == stage) & (s["fiscal_year"] >= first) & (s["fiscal_year"] <= last)]
+    have = s[s["amount_usd"].notna()]
+    missing = sorted(set(range(first, last + 1)) - {int(y) for y in have["fiscal_year"]})
+    ids = [i for v in have["figure_ids"] for i in v.split(";")]
+    srcs = list(dict.fromkeys(i for v in have["source_ids"] for i in v.split(";")))
+    names = t["sources_processed"].set_index("source_id")["attribution_short"]
+    return SeriesSum(int(have["amount_usd"].sum()), ids, srcs, missing,
+                     "; ".join(names[i] for i in srcs))
+
+
+MATCHABLE_PROGRAMS = ("merida", "merida_southern_border", "dod_counternarcotics",
+                      "bilateral_other")  # money a 'weapons and equipment' figure could be
+
+
 # --------------------------------------------------------------------------------------
 # evaluators, one per claim
 # --------------------------------------------------------------------------------------
@@ -79,7 +108,7 @@ def _ids(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 def merida_112m(t: Tables, c: pd.Series) -> Evidence:
     f = t["funding"]
-    mex = f[f["recipient"] == "MEX"]
+    mex = f[(f["recipient"] == "MEX") & f["program"].isin(MATCHABLE_PROGRAMS)]
     target = float(c["value"])
     lo, hi = int(c["period_start"]), int(c["period_end"])
     overlapping = mex[(mex["fy_end"] >= lo) & (mex["fy_start"] <= hi)]
@@ -96,16 +125,27 @@ def merida_112m(t: Tables, c: pd.Series) -> Evidence:
             f"FY{best['fy_start']}-FY{best['fy_end']}.", int(best["amount_usd"]),
             _money(best["amount_usd"]), ids, srcs)
     n = nearest.iloc[0]
+    ids, srcs = [n["figure_id"]], [n["source_id"]]
+    scale = []
+    for series, stage, verb in (("state_allocations", "allocated", "allocated"),
+                                ("greenbook_obligations", "obligated", "obligated")):
+        fmf = series_sum(t, series, "MEX", "FMF", stage, lo, hi)
+        if fmf.figure_ids and not fmf.missing:
+            scale.append(f"{_money(fmf.total)} {verb} ({fmf.attribution})")
+            ids += fmf.figure_ids
+            srcs += fmf.source_ids
+    context = (f" For scale, Foreign Military Financing (FMF) to Mexico, Mérida or not, "
+               f"over FY{lo}-FY{hi}: " + "; ".join(scale) + "." if scale else "")
     return Evidence(
         "not_traceable", "no figure of that size or span",
-        f"searched {len(mex)} funding figures for Mexico for one within 2 % of "
-        f"{_money(target)} covering any of FY{lo}-FY{hi}",
+        f"searched {len(mex)} Mérida, southern-border, Defense and bilateral funding figures "
+        f"for Mexico for one within 2 % of {_money(target)} covering any of FY{lo}-FY{hi}",
         f"No published figure of about {_money(target)} for {lo}-{hi}, for weapons, "
         f"equipment or anything else, is in the record. The nearest in size is "
         f"{_money(n['amount_usd'])} ({n['stage']}, {n['program']} {n['account']}, "
         f"FY{n['fy_start']}" + (f"-FY{n['fy_end']}" if n["fy_end"] != n["fy_start"] else "")
-        + f", {n['attribution_short']}), which is a different year and measure.",
-        None, None, [n["figure_id"]], [n["source_id"]])
+        + f", {n['attribution_short']}), which is a different year and measure." + context,
+        None, None, ids, list(dict.fromkeys(srcs)))
 
 
 def inl_86m(t: Tables, c: pd.Series) -> Evidence:
@@ -116,7 +156,7 @@ def inl_86m(t: Tables, c: pd.Series) -> Evidence:
     if pledged.empty:
         return Evidence("not_traceable", "no pledge in the record", "none",
                         "No INL southern-border pledge is in the record.")
-    ranked = provenance.rank(provenance.records(pledged))
+    ranked = preference.rank(provenance.records(pledged))
     best = ranked[0]
     base = compare(float(c["value"]), c["comparator"], float(best["amount_usd"]))
     verdict = "supported_with_caveats" if base == "supported" else base
@@ -141,10 +181,10 @@ def total_3b(t: Tables, c: pd.Series) -> Evidence:
     cums = f[(f["program"] == "merida") & (f["recipient"] == "MEX") & (f["account"] == "TOTAL")
              & (f["stage"] == "appropriated") & (f["fy_start"] == 2008)
              & (f["fy_end"] > f["fy_start"]) & (f["vehicle"] == "all")
-             & f["confidence"].isin(provenance.FILLING_CONFIDENCE)]
+             & f["confidence"].isin(preference.FILLING_CONFIDENCE)]
     within = cums[cums["fy_end"] <= int(c["period_end"])]
     latest = within[within["fy_end"] == within["fy_end"].max()]
-    best = provenance.rank(provenance.records(latest))[0]
+    best = preference.rank(provenance.records(latest))[0]
     m = t["merida_mexico_by_fy"]
     fy2008 = m[(m["fiscal_year"] == 2008) & (m["account"] == "TOTAL")].iloc[0]
     fmf = m[(m["account"] == "FMF") & m["amount_usd"].notna()]
@@ -172,6 +212,24 @@ def total_3b(t: Tables, c: pd.Series) -> Evidence:
         reason += (f" Mérida reaches {_money(first3['amount_usd'])} only in "
                    f"{first3['attribution_short']}, covering FY{first3['fy_start']}-"
                    f"FY{first3['fy_end']}.")
+    lo, hi = int(c["period_start"]), int(c["period_end"])
+    stages, reach = [], []
+    for stage in ("planned", "obligated", "disbursed"):
+        all_aid = series_sum(t, "foreign_assistance_totals", "MEX", "TOTAL", stage, lo, hi)
+        if all_aid.figure_ids and not all_aid.missing:
+            stages.append(f"{_money(all_aid.total)} {stage}")
+            if all_aid.total >= float(c["value"]):
+                reach.append(stage)
+            ids += all_aid.figure_ids
+            srcs += all_aid.source_ids
+            source = all_aid.attribution
+    if stages:
+        reason += (f" All US assistance to Mexico, from every agency and for every purpose "
+                   f"(health, development and the rest as well as security), over "
+                   f"FY{lo}-FY{hi}: {', '.join(stages)} ({source}); "
+                   + (f"only the amount {' and '.join(reach)}, counting every purpose, "
+                      f"reaches {_money(float(c['value']))}." if reach else
+                      f"none reaches {_money(float(c['value']))}."))
     return Evidence(verdict, "Mérida appropriations for Mexico (all purposes)",
                     "latest cumulative total within the period, minus the FY2008 package",
                     reason, obama, f"about {_money(obama)}", ids, list(dict.fromkeys(srcs)))
@@ -185,7 +243,7 @@ def children_40k(t: Tables, c: pd.Series) -> Evidence:
     if mpi.empty:
         return Evidence("not_traceable", "no compiled count of children deported", "none",
                         "No count of children deported by both countries is in the record.")
-    best = provenance.rank(provenance.records(mpi))[0]
+    best = preference.rank(provenance.records(mpi))[0]
     verdict = compare(float(c["value"]), "over", float(best["value"]))
     end_year = int(best["period_end"][:4])
     caveats = []
@@ -261,7 +319,7 @@ def removals_2m(t: Tables, c: pd.Series) -> Evidence:
         return Evidence("not_traceable", "no multi-year removal total", "none",
                         "No removal total for the Obama years is in the record.")
     longest = obama[obama["months"] == obama["months"].max()]
-    best = provenance.rank(provenance.records(longest))[0]
+    best = preference.rank(provenance.records(longest))[0]
     target = float(c["value"])
     value = float(best["value"])
     if value >= target * WELL_OVER:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from usmx import provenance, schema
-from usmx.provenance import CONFIDENCE_ORDER, qualifier_range
+from usmx import preference, provenance, schema
+from usmx.provenance import qualifier_range
 from usmx.rawio import LINE, DataError, Problem
 
 COUNTRIES = ("GTM", "HND", "SLV", "MEX")
@@ -179,18 +179,6 @@ def load_deportations_raw(path, label: str, source_ids) -> pd.DataFrame:
     return frame
 
 
-def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Raw deportation figures from several files (the hand-curated table and refreshed
-    snapshots in the same schema); a figure id may appear in only one of them."""
-    out = pd.concat(frames, ignore_index=True)
-    dupes = out[out["figure_id"].duplicated(keep=False)]
-    if not dupes.empty:
-        raise DataError([Problem("data/raw", int(r[LINE]), "figure_id", r["figure_id"],
-                                 "appears in more than one raw deportation file")
-                         for _, r in dupes.iterrows()])
-    return out
-
-
 POPULATION_RULE = (
     "Rates use one population figure per country and calendar year: low-confidence figures "
     "never serve; of the rest, the highest confidence wins; two different figures left tied "
@@ -204,10 +192,10 @@ def preferred_population(population: pd.DataFrame,
     """(country, year) -> (value, figure_id, source_id) by POPULATION_RULE."""
     best: dict[tuple[str, int], list] = {}
     for r in population.itertuples():
-        if r.confidence not in provenance.FILLING_CONFIDENCE:
+        if r.confidence not in preference.FILLING_CONFIDENCE:
             continue
         key = (r.country, int(r.year))
-        cand = (provenance.CONFIDENCE_ORDER[r.confidence], int(r.value), r.figure_id,
+        cand = (preference.CONFIDENCE_ORDER[r.confidence], int(r.value), r.figure_id,
                 r.source_id)
         best.setdefault(key, []).append(cand)
     out = {}
@@ -309,22 +297,24 @@ def _sum_of_parts(s: Series, year: int, nat: str, pools: dict) -> list[dict] | N
         for r in pools.get(key, []):
             if (r["year"] == year and r["nationality"] == nat and s.accepts(r["reporter"], nat)
                     and r["detail"] is None
-                    and r["confidence"] in provenance.FILLING_CONFIDENCE):
+                    and r["confidence"] in preference.FILLING_CONFIDENCE):
                 by_source.setdefault(r["source_id"], {})[measure] = r
     complete = [parts for parts in by_source.values() if len(parts) == len(s.sum_of)]
     if not complete:
         return None
-    order = {r: i for i, r in enumerate(s.reporters)}
-    best = provenance.rank([parts[s.sum_of[0]] for parts in complete],
-                           first=[("reporter", order)])[0]
+    best = preference.rank([parts[s.sum_of[0]] for parts in complete],
+                           first=[_counter_rule(s)])[0]
     return [by_source[best["source_id"]][m] for m in s.sum_of]
+
+
+def _counter_rule(s: Series) -> preference.Rule:
+    return preference.order("reporter", s.reporters, "the series' preferred counter")
 
 
 def _cell(s: Series, year: int, nat: str, here: list[dict], cells: dict,
           pools: dict) -> dict:
-    order = {r: i for i, r in enumerate(s.reporters)}
     ok = [r for r in here if r["year"] == year and s.accepts(r["reporter"], nat)
-          and r["detail"] is None and r["confidence"] in provenance.FILLING_CONFIDENCE]
+          and r["detail"] is None and preference.fills(r)]
     others = sorted((r for r in here if r not in ok),
                     key=lambda r: (r["period_start"], r["figure_id"]))
     cell = {"series": s.id, "title": s.title, "year": year, "year_basis": s.year_basis,
@@ -333,36 +323,30 @@ def _cell(s: Series, year: int, nat: str, here: list[dict], cells: dict,
             "n_candidates": len(ok),
             "note": "; ".join(_describe(r) for r in others) or None}
     parts = [cells.get(p) for p in NTCA_PARTS]
-    summed = None if ok else _sum_of_parts(s, year, nat, pools)
-    if ok:
-        ranked = provenance.rank(ok, first=[("reporter", order)])
-        best = ranked[0]
-        rule = "whole-year figure"
-        if len(ranked) > 1:
-            rule += f"; preferred over {len(ranked) - 1} rival(s) by rule 2"
+    choice = preference.pick(ok, first=[_counter_rule(s)])
+    summed = None if choice else _sum_of_parts(s, year, nat, pools)
+    if choice:
+        best = choice.best
         cell.update(value=best["value"], qualifier=best["qualifier"], reporter=best["reporter"],
-                    confidence=best["confidence"], status="published", rule=rule,
+                    confidence=best["confidence"], status="published",
+                    rule=choice.explain("whole-year figure"),
                     figure_ids=best["figure_id"], source_ids=best["source_id"])
     elif summed:
-        cell.update(
-            value=sum(r["value"] for r in summed),
-            qualifier="exact" if all(r["qualifier"] == "exact" for r in summed) else "about",
-            reporter=summed[0]["reporter"],
-            confidence=max((r["confidence"] for r in summed), key=CONFIDENCE_ORDER.get),
-            status="derived", rule=f"sum of {' + '.join(s.sum_of)} from one source",
-            figure_ids=";".join(r["figure_id"] for r in summed),
-            source_ids=summed[0]["source_id"])
+        derived = preference.sum_of_parts(summed, "value")
+        cell.update(value=derived["value"], qualifier=derived["qualifier"],
+                    reporter=summed[0]["reporter"], confidence=derived["confidence"],
+                    status="derived", rule=f"sum of {' + '.join(s.sum_of)} from one source",
+                    figure_ids=";".join(derived["figure_ids"]),
+                    source_ids=";".join(derived["source_ids"]))
     elif nat == "NTCA" and all(p and p["value"] is not None for p in parts):
+        derived = preference.sum_of_parts(parts, "value")
         reporters = {p["reporter"] for p in parts}
-        cell.update(
-            value=sum(p["value"] for p in parts),
-            qualifier="exact" if all(p["qualifier"] == "exact" for p in parts) else "about",
-            reporter=reporters.pop() if len(reporters) == 1 else None,
-            confidence=max((p["confidence"] for p in parts), key=CONFIDENCE_ORDER.get),
-            status="derived", rule="sum of the GTM, HND and SLV cells (rule 3)",
-            figure_ids=";".join(p["figure_ids"] for p in parts),
-            source_ids=";".join(dict.fromkeys(
-                x for p in parts for x in p["source_ids"].split(";"))))
+        cell.update(value=derived["value"], qualifier=derived["qualifier"],
+                    reporter=reporters.pop() if len(reporters) == 1 else None,
+                    confidence=derived["confidence"], status="derived",
+                    rule="sum of the GTM, HND and SLV cells (rule 3)",
+                    figure_ids=";".join(derived["figure_ids"]),
+                    source_ids=";".join(derived["source_ids"]))
     else:
         cell.update(value=None, qualifier=None, reporter=None, confidence=None, status="gap",
                     rule="no whole-year figure read", figure_ids=None, source_ids=None)

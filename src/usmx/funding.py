@@ -5,8 +5,17 @@ Tables produced (see ``usmx.schema`` for every column):
 - ``funding``: every published figure, normalised, with its source attribution joined;
 - ``merida_mexico_by_fy``: one preferred Mérida appropriation figure per fiscal year and
   account, by the rule in :data:`PREFERENCE_RULE`;
+- ``funding_series_by_fy``: every declared series (:data:`SERIES`: Mérida appropriations,
+  State allocations and requests by account, Greenbook obligations, ForeignAssistance.gov
+  totals by stage, Defense counter-drug money), one preferred figure per fiscal year,
+  recipient, account and stage, by :data:`SERIES_RULE`;
+- ``mexico_funding_by_fy``: for the charts, the best available figure per fiscal year and
+  Mérida account, by :data:`BEST_RULE`, naming the series, scope and stage it comes from;
 - ``funding_checks``: each cumulative Mérida total against the sum of its annual figures;
 - conflicts: keys with differing figures, and cumulative totals that disagree.
+
+Series never mix stages or scopes: a Mérida appropriation, an allocation of all the money
+in an account, an obligation and a disbursement are different measures.
 """
 
 from __future__ import annotations
@@ -15,11 +24,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from usmx import provenance, schema
-from usmx.provenance import CONFIDENCE_ORDER, qualifier_range, rounding_unit  # noqa: F401
+from usmx import preference, provenance, schema
+from usmx.provenance import qualifier_range, rounding_unit  # noqa: F401
 from usmx.rawio import LINE, DataError, Problem
 
-MERIDA_YEARS = range(2008, 2018)  # FY2008–FY2017
 MERIDA_ACCOUNTS = ("ESF", "INCLE", "FMF", "TOTAL")
 
 # The appropriation acts that carried Mérida money for Mexico, by fiscal year. CRS counts the
@@ -34,12 +42,14 @@ FY_ACTS: dict[int, tuple[str, ...]] = {
 STAGE_ORDER = {"appropriated": 0, "allocated": 1}
 
 PREFERENCE_RULE = """
-One figure per fiscal year (FY2008–FY2017) and account (ESF, INCLE, FMF, TOTAL) of Mérida
-Initiative money for Mexico. Candidates are figures for that single fiscal year, program
-`merida`, recipient `MEX`, at stage `appropriated` or, where only a spending plan splits an
-appropriation by account, `allocated`, with confidence high or medium, covering the whole
-program and account (no `component`). Requests, committee marks, obligations, deliveries,
-low-confidence figures and partial components never fill a cell; they are listed in its note.
+One figure per fiscal year and account (ESF, INCLE, FMF, TOTAL) of Mérida Initiative money
+for Mexico, for every fiscal year from the first to the last that any single-year Mérida
+figure for Mexico covers (FY2008–FY2017 in the current record). Candidates are figures for
+that single fiscal year, program `merida`, recipient `MEX`, at stage `appropriated` or, where
+only a spending plan splits an appropriation by account, `allocated`, with confidence high
+or medium, covering the whole program and account (no `component`). Requests, committee
+marks, obligations, deliveries, low-confidence figures and partial components never fill a
+cell; they are listed in its note.
 
 1. A figure for the whole fiscal year (vehicle `all`, or the year's only act) is used if there
    is one: status `published`. A published zero over a span of years (such as "no FMF after
@@ -51,7 +61,7 @@ low-confidence figures and partial components never fill a cell; they are listed
 3. Among competing figures for the same act the first of these orderings decides: stage
    appropriated before allocated; official source before secondary; confidence high, medium,
    low; qualifier exact before qualified; the latest source version first; then figure id
-   (only to make ties deterministic).
+   (only to make ties deterministic). The cell's rule names the ordering that decided.
 4. A cell with no figure is status `gap` with an empty amount, never zero.
 
 Derived sums are `exact` only when every part is exact, otherwise `about`.
@@ -63,9 +73,10 @@ Derived sums are `exact` only when every part is exact, otherwise `about`.
 # --------------------------------------------------------------------------------------
 
 
-def load_funding_raw(path, label: str, source_ids) -> pd.DataFrame:
+def load_funding_raw(path, label: str, source_ids,
+                     table: schema.Table = schema.FUNDING_RAW) -> pd.DataFrame:
     """Read and validate raw funding figures against the sources registry."""
-    frame = provenance.load_raw(path, schema.FUNDING_RAW, label, source_ids)
+    frame = provenance.load_raw(path, table, label, source_ids)
     problems = [
         Problem(label, int(row[LINE]), "fy_end", row["fy_end"],
                 f"is before fy_start {row['fy_start']}")
@@ -94,25 +105,12 @@ def tidy_funding(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _rank(rows: list[dict]) -> list[dict]:
-    """Candidates ordered best first, by rule 3 of PREFERENCE_RULE."""
-    return provenance.rank(rows, first=[("stage", STAGE_ORDER)])
+APPROPRIATED_FIRST = preference.order("stage", STAGE_ORDER, "appropriated before allocated")
 
 
-@dataclass
-class Cell:
-    amount: int | None
-    qualifier: str | None
-    stage: str | None
-    confidence: str | None
-    status: str
-    rule: str
-    figures: list[str]
-    sources: list[str]
-
-
-GAP = dict(amount=None, qualifier=None, stage=None, confidence=None, status="gap",
-           figures=[], sources=[])
+def _eligible(r: dict) -> bool:
+    """May this figure fill a cell of the preferred series? (see PREFERENCE_RULE)"""
+    return r["stage"] in STAGE_ORDER and r["component"] is None and preference.fills(r)
 
 
 def _merida_mexico(rows: list[dict]) -> list[dict]:
@@ -120,51 +118,49 @@ def _merida_mexico(rows: list[dict]) -> list[dict]:
             if r["program"] == "merida" and r["recipient"] == "MEX" and r["donor"] == "USA"]
 
 
-def _eligible(r: dict) -> bool:
-    """May this figure fill a cell of the preferred series? (see PREFERENCE_RULE)"""
-    return (r["stage"] in STAGE_ORDER and r["component"] is None
-            and r["confidence"] in provenance.FILLING_CONFIDENCE)
-
-
 def _act_best(cands: list[dict], account: str, vehicle: str) -> tuple[int, dict | None] | None:
     """Best figure for one act and account, or zero when the act's total is exhausted by
     its other accounts (then the row is None); ``None`` when unknown."""
     in_act = [r for r in cands if r["vehicle"] == vehicle]
-    own = [r for r in in_act if r["account"] == account]
+    own = preference.pick([r for r in in_act if r["account"] == account], [APPROPRIATED_FIRST])
     if own:
-        best = _rank(own)[0]
-        return best["amount_usd"], best
+        return own.best["amount_usd"], own.best
     if account == "TOTAL":
         return None
-    totals = [r for r in in_act if r["account"] == "TOTAL"]
+    total = preference.pick([r for r in in_act if r["account"] == "TOTAL"],
+                            [APPROPRIATED_FIRST])
     parts = [r for r in in_act if r["account"] in ("ESF", "INCLE", "FMF")]
-    if not totals or not parts:
+    if not total or not parts:
         return None
     best_parts = {}
-    for r in _rank(parts):
+    for r in preference.rank(parts, [APPROPRIATED_FIRST]):
         best_parts.setdefault(r["account"], r["amount_usd"])
-    if sum(best_parts.values()) == _rank(totals)[0]["amount_usd"]:
+    if sum(best_parts.values()) == total.best["amount_usd"]:
         return 0, None
     return None
 
 
-def _cell(cands: list[dict], fy: int, account: str) -> Cell:
-    acts = FY_ACTS[fy]
+GAP = dict(amount_usd=None, qualifier=None, stage=None, confidence=None, status="gap",
+           figure_ids=None, source_ids=None)
+
+
+def _merida_cell(cands: list[dict], fy: int, account: str) -> dict:
+    acts = FY_ACTS.get(fy, ("regular",))
     full_year_vehicles = ("all", *acts) if len(acts) == 1 else ("all",)
-    full = [r for r in cands if r["account"] == account and r["vehicle"] in full_year_vehicles
-            and (r["fy_start"] == r["fy_end"] or r["amount_usd"] == 0)]
-    if full:
-        ranked = _rank(full)
-        best = ranked[0]
-        rule = "whole-year figure"
+    choice = preference.pick(
+        [r for r in cands if r["account"] == account and r["vehicle"] in full_year_vehicles
+         and (r["fy_start"] == r["fy_end"] or r["amount_usd"] == 0)], [APPROPRIATED_FIRST])
+    if choice:
+        best = choice.best
+        what = "whole-year figure"
         if best["fy_start"] != best["fy_end"]:
-            rule = f"zero published for FY{best['fy_start']}–FY{best['fy_end']}"
-        if len(ranked) > 1:
-            rule += f"; preferred over {len(ranked) - 1} rival(s) by rule 3"
-        return Cell(best["amount_usd"], best["qualifier"], best["stage"], best["confidence"],
-                    "published", rule, [best["figure_id"]], [best["source_id"]])
+            what = f"zero published for FY{best['fy_start']}–FY{best['fy_end']}"
+        return {"amount_usd": best["amount_usd"], "qualifier": best["qualifier"],
+                "stage": best["stage"], "confidence": best["confidence"],
+                "status": "published", "rule": choice.explain(what),
+                "figure_ids": best["figure_id"], "source_ids": best["source_id"]}
     if len(acts) == 1:
-        return Cell(**GAP, rule="no appropriation figure read for this year")
+        return {**GAP, "rule": "no appropriation figure read for this year"}
     parts, missing = [], []
     for act in acts:
         found = _act_best(cands, account, act)
@@ -173,17 +169,24 @@ def _cell(cands: list[dict], fy: int, account: str) -> Cell:
         else:
             parts.append((act, *found))
     if missing:
-        return Cell(**GAP, rule=f"no figure for the {' and '.join(missing)} act(s) of the year")
+        return {**GAP, "rule": f"no figure for the {' and '.join(missing)} act(s) of the year"}
     rows = [row for _, _, row in parts if row is not None]
-    stages = sorted({r["stage"] for r in rows}, key=STAGE_ORDER.get)
+    derived = preference.sum_of_parts(rows, "amount_usd")
     described = " + ".join(
         f"{act} {'0 (act total exhausted by other accounts)' if row is None else row['figure_id']}"
         for act, _, row in parts)
-    return Cell(sum(amount for _, amount, _ in parts),
-                "exact" if all(r["qualifier"] == "exact" for r in rows) else "about",
-                stages[-1], max((r["confidence"] for r in rows), key=CONFIDENCE_ORDER.get),
-                "derived", f"sum over the year's acts: {described}",
-                [r["figure_id"] for r in rows], [r["source_id"] for r in rows])
+    return {"amount_usd": derived["value"], "qualifier": derived["qualifier"],
+            "stage": max((r["stage"] for r in rows), key=STAGE_ORDER.get),
+            "confidence": derived["confidence"], "status": "derived",
+            "rule": f"sum over the year's acts: {described}",
+            "figure_ids": ";".join(derived["figure_ids"]),
+            "source_ids": ";".join(derived["source_ids"])}
+
+
+def data_years(rows: list[dict]) -> range:
+    """Every fiscal year from the first to the last that a single-year figure covers."""
+    years = [r["fy_start"] for r in rows if r["fy_start"] == r["fy_end"]]
+    return range(min(years), max(years) + 1) if years else range(0)
 
 
 def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
@@ -193,25 +196,19 @@ def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
     zero_spans = [r for r in mm if _eligible(r) and r["fy_start"] < r["fy_end"]
                   and r["amount_usd"] == 0]
     out = []
-    for fy in MERIDA_YEARS:
+    for fy in data_years(mm):
         year = [r for r in single if r["fy_start"] == fy]
         cands = [r for r in year if _eligible(r)]
         cands += [r for r in zero_spans if r["fy_start"] <= fy <= r["fy_end"]]
         others = sorted((r for r in year if not _eligible(r)),
                         key=lambda r: (r["account"], r["stage"], r["figure_id"]))
         for account in MERIDA_ACCOUNTS:
-            cell = _cell(cands, fy, account)
             accounts = (account,) if account == "TOTAL" else (account, "UNSPECIFIED")
             note = "; ".join(_describe(r) for r in others if r["account"] in accounts)
-            out.append({
-                "fiscal_year": fy, "account": account, "amount_usd": cell.amount,
-                "qualifier": cell.qualifier, "stage": cell.stage,
-                "confidence": cell.confidence, "status": cell.status, "rule": cell.rule,
-                "n_candidates": sum(r["account"] == account for r in cands),
-                "figure_ids": ";".join(cell.figures) or None,
-                "source_ids": ";".join(dict.fromkeys(cell.sources)) or None,
-                "note": f"other figures: {note}" if note else None,
-            })
+            out.append({"fiscal_year": fy, "account": account,
+                        **_merida_cell(cands, fy, account),
+                        "n_candidates": sum(r["account"] == account for r in cands),
+                        "note": f"other figures: {note}" if note else None})
     return provenance.typed_frame(out, schema.MERIDA_BY_FY)
 
 
@@ -219,6 +216,202 @@ def _describe(r: dict) -> str:
     part = f" [{r['component']}]" if r["component"] else ""
     return (f"{r['account']} {r['stage']} {r['amount_usd']:,} {r['qualifier']}{part} "
             f"({r['vehicle']}, {r['confidence']}, {r['source_id']})")
+
+
+# --------------------------------------------------------------------------------------
+# Declared series: one measure each (recipient, scope, account, stage), years from the data
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FundingSeries:
+    id: str
+    title: str
+    scope: str  # a key of SCOPES
+    recipients: tuple[str, ...]
+    programs: tuple[str, ...]  # the programs whose figures measure this scope
+    accounts: tuple[str, ...]
+    stages: tuple[str, ...]  # one cell per stage
+    sources: tuple[str, ...] = ()  # the source family it prefers, most preferred first
+
+    def covers(self, r: dict) -> bool:
+        return (r["recipient"] in self.recipients and r["program"] in self.programs
+                and r["account"] in self.accounts and r["stage"] in self.stages
+                and r["donor"] == "USA")
+
+
+MERIDA_SERIES = FundingSeries(
+    "merida_appropriations", "Mérida Initiative appropriations for Mexico, by account",
+    "merida", ("MEX",), ("merida",), MERIDA_ACCOUNTS, ("appropriated",))
+
+SERIES = (
+    MERIDA_SERIES,
+    FundingSeries("state_allocations", "State Department allocations to Mexico by account "
+                  "(budget justifications, 'actual')", "account", ("MEX",),
+                  ("all_in_account", "state_foreign_assistance"),
+                  ("INCLE", "ESF", "FMF", "IMET", "NADR", "TOTAL"), ("allocated",),
+                  ("CSIS_STATE_CBJ",)),
+    FundingSeries("budget_requests", "The President's budget request for Mexico by account",
+                  "account", ("MEX",), ("all_in_account", "state_foreign_assistance"),
+                  ("INCLE", "ESF", "FMF", "IMET", "NADR", "TOTAL"), ("requested",),
+                  ("CSIS_STATE_CBJ",)),
+    FundingSeries("greenbook_obligations", "Obligations to Mexico by account (USAID "
+                  "Greenbook), including Defense counter-drug money", "account", ("MEX",),
+                  ("all_in_account", "dod_counternarcotics"),
+                  ("INCLE", "ESF", "FMF", "IMET", "NADR", "DOD_CN"), ("obligated",),
+                  ("USAID_GREENBOOK",)),
+    FundingSeries("dod_counterdrug", "Defense Department counter-drug money for Mexico, by "
+                  "stage", "account", ("MEX",), ("dod_counternarcotics",), ("DOD_CN",),
+                  ("pledged", "allocated", "obligated", "disbursed"), ("USAID_GREENBOOK",)),
+    FundingSeries("foreign_assistance_totals", "All US foreign assistance, by stage "
+                  "(ForeignAssistance.gov)", "all_assistance", ("MEX", "GTM", "HND", "SLV"),
+                  ("all_us_assistance",), ("TOTAL",),
+                  ("requested", "initial_allocation", "planned", "obligated", "disbursed"),
+                  ("FAGOV_COUNTRY_LIVE", "FAGOV_COUNTRY_2023")),
+)
+
+SERIES_RULE = f"""
+One figure per declared series, fiscal year, recipient, account and stage. A series fixes
+its recipients, its scope (Mérida money only; all the money in an account, Mérida or not;
+or all US assistance), its accounts and its stages, so figures of different scopes or stages
+never compete and are never added together. Its years run from the first to the last
+fiscal year that one of its figures covers; nothing else fixes them.
+
+1. Candidates cover exactly that fiscal year, the whole account (no `component`), carry no
+   `as_of` date (cumulative-to-date figures are not annual), and have confidence high or
+   medium. Other figures of the cell are listed in its note.
+2. Among candidates the first of these orderings decides: the series' preferred source
+   family; {preference.STANDARD_TEXT}. The cell's rule names the ordering that decided.
+3. `vehicle` says which appropriation acts a figure covers: the budget tables' FY2008 and
+   FY2009 allocations cover the regular act only (the Mérida supplementals are not in them).
+4. The Mérida series (`merida_appropriations`) is the table `merida_mexico_by_fy.csv`, with
+   its own rule for years of several appropriation acts.
+5. A cell with no figure is status `gap` with an empty amount, never zero.
+""".strip()
+
+
+def _series_cell(s: FundingSeries, here: list[dict]) -> dict:
+    ok = [r for r in here if r["component"] is None and r["as_of"] is None
+          and preference.fills(r)]
+    choice = preference.pick(ok, [preference.order("source_id", s.sources,
+                                                   "the series' preferred source family")])
+    others = "; ".join(_describe(r) for r in sorted(here, key=lambda r: r["figure_id"])
+                       if r not in ok)
+    cell = {"n_candidates": len(ok), "note": f"other figures: {others}" if others else None}
+    if choice is None:
+        return {**cell, "amount_usd": None, "qualifier": None, "vehicle": None,
+                "confidence": None, "status": "gap", "figure_ids": None, "source_ids": None,
+                "rule": "no figure for this year, account and stage"}
+    best = choice.best
+    what = "whole-year figure" + ("" if best["vehicle"] == "all"
+                                  else f" ({best['vehicle']} act only)")
+    return {**cell, "amount_usd": best["amount_usd"], "qualifier": best["qualifier"],
+            "vehicle": best["vehicle"], "confidence": best["confidence"],
+            "status": "published", "rule": choice.explain(what),
+            "figure_ids": best["figure_id"], "source_ids": best["source_id"]}
+
+
+def _merida_as_series(merida: pd.DataFrame) -> list[dict]:
+    s = MERIDA_SERIES
+    out = []
+    for r in provenance.records(merida):
+        out.append({
+            "series": s.id, "title": s.title, "scope": s.scope, "fiscal_year": r["fiscal_year"],
+            "recipient": "MEX", "account": r["account"], "stage": "appropriated",
+            "figure_stage": r["stage"], "vehicle": None if r["amount_usd"] is None else "all",
+            **{k: r[k] for k in ("amount_usd", "qualifier", "amount_usd_constant",
+                                 "price_base", "confidence", "status", "rule",
+                                 "n_candidates", "figure_ids", "source_ids", "note")}})
+    return out
+
+
+def preferred_series(funding: pd.DataFrame, merida: pd.DataFrame) -> pd.DataFrame:
+    """The ``funding_series_by_fy`` table: every series of :data:`SERIES`, by
+    :data:`SERIES_RULE` (the Mérida rows copied from ``merida_mexico_by_fy``)."""
+    rows = [r for r in provenance.records(funding) if r["fy_start"] == r["fy_end"]]
+    out = _merida_as_series(merida)
+    for s in SERIES[1:]:
+        mine = [r for r in rows if s.covers(r)]
+        pool: dict[tuple, list[dict]] = {}
+        for r in mine:
+            pool.setdefault((r["fy_start"], r["recipient"], r["account"], r["stage"]),
+                            []).append(r)
+        for fy in data_years(mine):
+            for recipient in s.recipients:
+                for account in s.accounts:
+                    for stage in s.stages:
+                        here = pool.get((fy, recipient, account, stage), [])
+                        cell = _series_cell(s, here)
+                        out.append({"series": s.id, "title": s.title, "scope": s.scope,
+                                    "fiscal_year": fy, "recipient": recipient,
+                                    "account": account, "stage": stage,
+                                    "figure_stage": stage if cell["amount_usd"] is not None
+                                    else None, **cell})
+    frame = provenance.typed_frame(out, schema.FUNDING_SERIES)
+    order = {s.id: i for i, s in enumerate(SERIES)}
+    frame = frame.sort_values(["series", "fiscal_year", "recipient", "account", "stage"],
+                              key=lambda c: c.map(order) if c.name == "series" else c,
+                              ignore_index=True)
+    return frame
+
+
+BEST_ACCOUNTS = ("INCLE", "ESF", "FMF")
+BEST_RULE = """
+For the charts, one figure per fiscal year and Mérida account (INCLE, ESF, FMF) for Mexico,
+the first that exists of:
+
+1. the Mérida appropriation (`merida_appropriations`, published or derived) read in an
+   official source;
+2. the State Department's allocation of all the money in the account
+   (`state_allocations`; for FY2008 and FY2009 the regular act only);
+3. the Mérida appropriation read in a secondary source (a news report quoting an
+   official figure);
+4. the President's request for the account (`budget_requests`), drawn as a request.
+
+Each row names the series, scope and stage it comes from, so a chart can say which marks
+are Mérida money and which are all the money in an account, and which are requests. A year
+and account is a `gap` only when none of these has a figure. A published zero is a zero.
+""".strip()
+
+
+def best_by_account(series: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The ``mexico_funding_by_fy`` table, by :data:`BEST_RULE`."""
+    kind = dict(zip(sources["source_id"], sources["kind"], strict=True))
+    cells = {(r["series"], r["fiscal_year"], r["account"]): r
+             for r in provenance.records(series) if r["recipient"] == "MEX"}
+
+    def official(r: dict) -> bool:
+        return all(kind.get(i) == "official" for i in r["source_ids"].split(";"))
+
+    steps = (
+        ("merida_appropriations", lambda r: official(r), "Mérida appropriation, official "
+         "source (step 1)"),
+        ("state_allocations", lambda r: True, "State allocation of the whole account "
+         "(step 2)"),
+        ("merida_appropriations", lambda r: not official(r), "Mérida appropriation, "
+         "secondary source (step 3)"),
+        ("budget_requests", lambda r: True, "request (step 4)"),
+    )
+    years = sorted({fy for (_, fy, _) in cells})
+    out = []
+    for fy in years:
+        for account in BEST_ACCOUNTS:
+            row = {"fiscal_year": fy, "account": account}
+            for series_id, accept, why in steps:
+                r = cells.get((series_id, fy, account))
+                if r is None or r["amount_usd"] is None or not accept(r):
+                    continue
+                row.update({k: r[k] for k in ("series", "scope", "amount_usd", "qualifier",
+                                              "amount_usd_constant", "price_base",
+                                              "figure_stage", "vehicle", "confidence",
+                                              "status", "figure_ids", "source_ids")},
+                           stage=r["figure_stage"], rule=why,
+                           source_kind="official" if official(r) else "secondary")
+                break
+            else:
+                row.update(status="gap", rule="no series has a figure for this year and "
+                           "account")
+            out.append(row)
+    return provenance.typed_frame(out, schema.MEXICO_FUNDING)
 
 
 CONSTANT_BASE_FY = 2017
@@ -231,11 +424,13 @@ def fy_index(prices: pd.DataFrame) -> dict[int, float]:
     return {y: 0.25 * cy[y - 1] + 0.75 * cy[y] for y in cy if y - 1 in cy}
 
 
-def with_constant_dollars(merida: pd.DataFrame, prices: pd.DataFrame,
+def with_constant_dollars(frame: pd.DataFrame, prices: pd.DataFrame,
+                          table: schema.Table = schema.MERIDA_BY_FY,
                           base: int = CONSTANT_BASE_FY) -> pd.DataFrame:
-    """Add amount_usd_constant (FY``base`` dollars) and price_base to the preferred table."""
+    """Add amount_usd_constant (FY``base`` dollars) and price_base to a table with
+    fiscal_year and amount_usd."""
     index = fy_index(prices)
-    out = merida.copy()
+    out = frame.copy()
     label = None
     if base in index:
         bases = sorted(set(prices["base"]))
@@ -249,7 +444,7 @@ def with_constant_dollars(merida: pd.DataFrame, prices: pd.DataFrame,
     out["amount_usd_constant"] = pd.array(values, dtype="Int64")
     out["price_base"] = pd.array([label if v is not None else None for v in values],
                                  dtype="str")
-    return out[schema.MERIDA_BY_FY.columns]
+    return out[table.columns]
 
 
 # --------------------------------------------------------------------------------------
@@ -257,8 +452,22 @@ def with_constant_dollars(merida: pd.DataFrame, prices: pd.DataFrame,
 # --------------------------------------------------------------------------------------
 
 
-def cumulative_checks(funding: pd.DataFrame, preferred: pd.DataFrame) -> pd.DataFrame:
-    """Each cumulative Mérida appropriation total for Mexico against its annual parts.
+def _best_year(best: list[dict], fy: int) -> tuple[int, str] | None:
+    """The sum of a year's INCLE, ESF and FMF figures in mexico_funding_by_fy, when all
+    three have one, with a description of what each is."""
+    rows = [r for r in best if r["fiscal_year"] == fy]
+    if len(rows) != len(BEST_ACCOUNTS) or any(r["amount_usd"] is None for r in rows):
+        return None
+    what = " + ".join(f"{r['account']} {r['stage']}"
+                      + (" (Mérida)" if r["scope"] == "merida" else " (whole account)")
+                      for r in rows)
+    return sum(r["amount_usd"] for r in rows), what
+
+
+def cumulative_checks(funding: pd.DataFrame, preferred: pd.DataFrame,
+                      best: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each cumulative Mérida appropriation total for Mexico against its annual parts, on
+    each basis of ``schema.CHECK_BASES``.
 
     A cumulative figure whose vehicle is ``regular`` excludes its last year's supplemental:
     that year contributes only its regular act.
@@ -266,37 +475,46 @@ def cumulative_checks(funding: pd.DataFrame, preferred: pd.DataFrame) -> pd.Data
     mm = _merida_mexico(provenance.records(funding))
     cums = [r for r in mm if r["fy_end"] > r["fy_start"] and r["account"] == "TOTAL"
             and r["stage"] == "appropriated"]
-    totals = {r["fiscal_year"]: r["amount_usd"] for r in provenance.records(preferred)
-              if r["account"] == "TOTAL"}
+    totals = {r["fiscal_year"]: r for r in provenance.records(preferred)
+              if r["account"] == "TOTAL" and r["amount_usd"] is not None}
+    best_rows = [] if best is None else provenance.records(best)
     single = [r for r in mm if r["fy_start"] == r["fy_end"] and _eligible(r)]
+    bases = ("merida_totals",) if best is None else ("merida_totals", "best_available")
     out = []
     for row in sorted(cums, key=lambda r: (r["fy_start"], r["fy_end"], r["figure_id"])):
-        missing, total = [], 0
-        for fy in range(row["fy_start"], row["fy_end"] + 1):
-            if fy == row["fy_end"] and row["vehicle"] != "all":
-                found = _act_best([r for r in single if r["fy_start"] == fy], "TOTAL",
-                                  row["vehicle"])
-                value = None if found is None else found[0]
-            else:
-                value = totals.get(fy)
-            if value is None:
-                missing.append(str(fy))
-            else:
-                total += value
         low, high = qualifier_range(row["amount_usd"], row["qualifier"])
-        if missing:
-            result, annual = "incomplete", None
-        else:
-            annual = total
-            ok = (low is None or total >= low) and (high is None or total <= high)
-            result = "agrees" if ok else "disagrees"
-        out.append({
-            "figure_id": row["figure_id"], "fy_start": row["fy_start"], "fy_end": row["fy_end"],
-            "stated_usd": row["amount_usd"], "qualifier": row["qualifier"],
-            "range_low_usd": low, "range_high_usd": high, "annual_sum_usd": annual,
-            "years_missing": " ".join(missing) or None, "result": result,
-            "source_id": row["source_id"],
-        })
+        for basis in bases:
+            missing, total, detail = [], 0, []
+            for fy in range(row["fy_start"], row["fy_end"] + 1):
+                found: tuple[int, str] | None = None
+                if fy == row["fy_end"] and row["vehicle"] != "all":
+                    act = _act_best([r for r in single if r["fy_start"] == fy], "TOTAL",
+                                    row["vehicle"])
+                    if act is not None:
+                        found = (act[0], f"Mérida {row['vehicle']} act")
+                elif fy in totals:
+                    found = (totals[fy]["amount_usd"], f"Mérida total, {totals[fy]['status']}")
+                if found is None and basis == "best_available":
+                    found = _best_year(best_rows, fy)
+                if found is None:
+                    missing.append(str(fy))
+                    continue
+                total += found[0]
+                detail.append(f"FY{fy} {found[0]:,} ({found[1]})")
+            if missing:
+                result, annual = "incomplete", None
+            else:
+                annual = total
+                ok = (low is None or total >= low) and (high is None or total <= high)
+                result = "agrees" if ok else "disagrees"
+            out.append({
+                "figure_id": row["figure_id"], "basis": basis, "fy_start": row["fy_start"],
+                "fy_end": row["fy_end"], "stated_usd": row["amount_usd"],
+                "qualifier": row["qualifier"], "range_low_usd": low, "range_high_usd": high,
+                "annual_sum_usd": annual, "years_missing": " ".join(missing) or None,
+                "years_detail": "; ".join(detail) or None, "result": result,
+                "source_id": row["source_id"],
+            })
     return provenance.typed_frame(out, schema.FUNDING_CHECKS)
 
 
@@ -329,13 +547,13 @@ def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> list[dict]
         records.append({
             "table": "funding", "kind": "cumulative_vs_annual",
             "key": f"FY{row.fy_start}–FY{row.fy_end} Mérida appropriations for Mexico "
-                   f"({row.figure_id})",
+                   f"({row.figure_id}, against {row.basis.replace('_', ' ')})",
             "n_figures": 2, "min_value": lo, "max_value": hi,
             "spread_pct": provenance.spread(lo, hi),
             "figure_ids": row.figure_id, "source_ids": row.source_id,
             "detail": f"stated {int(row.stated_usd):,} {row.qualifier} allows "
-                      f"{_fmt(row.range_low_usd)}–{_fmt(row.range_high_usd)}; sum of annual "
-                      f"preferred totals {int(row.annual_sum_usd):,}",
+                      f"{_fmt(row.range_low_usd)}–{_fmt(row.range_high_usd)}; sum of the "
+                      f"annual figures {int(row.annual_sum_usd):,}: {row.years_detail}",
         })
     return records
 

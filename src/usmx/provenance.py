@@ -1,5 +1,5 @@
 """What every table of published figures shares: loading against the sources registry,
-joining attribution, ranking competing figures, and listing disagreements."""
+joining attribution, and listing disagreements (ranking lives in ``usmx.preference``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from usmx import schema
-from usmx.rawio import LINE, read_raw_csv
-
-KIND_ORDER = {"official": 0, "secondary": 1}
-CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
-FILLING_CONFIDENCE = ("high", "medium")  # low-confidence figures never fill a preferred cell
+from usmx.preference import is_na
+from usmx.rawio import LINE, DataError, Problem, read_raw_csv
 
 
 def load_raw(path: Path, table: schema.Table, label: str,
@@ -28,9 +25,11 @@ def load_raw(path: Path, table: schema.Table, label: str,
 
 def attach_attribution(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Join each figure's source attribution (short line, publisher, kind, date, URL)."""
-    attribution = sources[["source_id", "attribution_short", "publisher", "document", "kind",
-                           "date_published", "url"]].rename(columns={"kind": "source_kind"})
-    attribution = attribution.replace({"document": {"": pd.NA}, "date_published": {"": pd.NA}})
+    attribution = sources[["source_id", "attribution_short", "publisher", "carrier",
+                           "document", "kind", "date_published", "url"]].rename(
+        columns={"kind": "source_kind"})
+    attribution = attribution.replace({c: {"": pd.NA} for c in
+                                       ("carrier", "document", "date_published")})
     return frame.merge(attribution, on="source_id", how="left", validate="many_to_one")
 
 
@@ -39,25 +38,6 @@ def blank_to_na(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     for col in columns:
         out[col] = out[col].replace("", pd.NA)
     return out
-
-
-def rank(records: list[dict], first: Iterable[tuple[str, dict]] = ()) -> list[dict]:
-    """Competing figures (as dicts), best first: the ``first`` orderings (column,
-    {value: rank}), then official before secondary source, confidence high > medium > low,
-    exact before qualified, latest source version, and figure id (only to make ties
-    deterministic)."""
-    first = list(first)
-    out = sorted(records, key=lambda r: r["figure_id"])
-    out.sort(key=lambda r: "" if is_na(r["date_published"]) else r["date_published"],
-             reverse=True)
-    out.sort(key=lambda r: (*(order[r[col]] for col, order in first),
-                            KIND_ORDER[r["source_kind"]], CONFIDENCE_ORDER[r["confidence"]],
-                            r["qualifier"] != "exact"))
-    return out
-
-
-def is_na(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -137,6 +117,25 @@ def same_key_conflicts(frame: pd.DataFrame, key: Iterable[str], value: str, tabl
 def conflicts_frame(rows: list[dict]) -> pd.DataFrame:
     out = typed_frame(rows, schema.CONFLICTS)
     return out.sort_values(["table", "kind", "key"], ignore_index=True)
+
+
+def combine(frames: list[tuple[str, pd.DataFrame]], what: str) -> pd.DataFrame:
+    """Raw figures of one kind from several files (a hand-curated table and refreshed
+    snapshots in the same schema), given as (label, frame); a figure id may appear in only
+    one of them, and a repeat is reported with the file and line of each copy."""
+    labelled = [frame.assign(_file=label) for label, frame in frames]
+    out = pd.concat(labelled, ignore_index=True)
+    dupes = out[out["figure_id"].duplicated(keep=False)]
+    if not dupes.empty:
+        problems = []
+        for fid, group in dupes.groupby("figure_id", sort=True):
+            places = [f"{r['_file']}:{int(r[LINE])}" for _, r in group.iterrows()]
+            for _, r in group.iloc[1:].iterrows():
+                problems.append(Problem(r["_file"], int(r[LINE]), "figure_id", fid,
+                                        f"appears in more than one raw {what} file "
+                                        f"({', '.join(places)})"))
+        raise DataError(problems)
+    return out.drop(columns=["_file"])
 
 
 def drop_line(frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,10 +10,12 @@ is written and the command exits non-zero. This is the only code that writes int
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,16 +49,21 @@ def session(retries: int = 4, backoff: float = 0.5) -> requests.Session:
     return s
 
 
-def get_json(http: requests.Session, url: str, params: dict | None = None):
-    """GET a JSON document, with a clear error for every way it can fail."""
+def _get(http: requests.Session, url: str, **kwargs) -> requests.Response:
+    """GET over HTTPS with the project's timeout; a clear error if the request fails."""
     if not url.startswith("https://"):
         raise RefreshError(f"{url}: only HTTPS URLs are fetched")
     try:
-        response = http.get(url, params=params, timeout=TIMEOUT)
+        return http.get(url, timeout=TIMEOUT, **kwargs)
     except requests.Timeout as exc:
         raise RefreshError(f"{url}: timed out ({exc.__class__.__name__})") from None
     except requests.RequestException as exc:
         raise RefreshError(f"{url}: request failed ({exc.__class__.__name__}: {exc})") from None
+
+
+def get_json(http: requests.Session, url: str, params: dict | None = None):
+    """GET a JSON document, with a clear error for every way it can fail."""
+    response = _get(http, url, params=params)
     if response.status_code != 200:
         raise RefreshError(f"{response.url}: HTTP {response.status_code} after retries")
     declared = response.headers.get("Content-Length")
@@ -67,6 +74,38 @@ def get_json(http: requests.Session, url: str, params: dict | None = None):
         return json.loads(response.content)
     except ValueError as exc:
         raise RefreshError(f"{response.url}: not valid JSON ({exc})") from None
+
+
+def stream_lines(http: requests.Session, url: str, progress,
+                 chunk_size: int = 1 << 16) -> Iterator[str]:
+    """GET a large text file and yield it line by line as it arrives (never whole in
+    memory), with a clear error for a failed request, a bad status or a truncated body."""
+    response = _get(http, url, stream=True)
+    with response:
+        if response.status_code != 200:
+            raise RefreshError(f"{response.url}: HTTP {response.status_code} after retries")
+        declared = response.headers.get("Content-Length")
+        decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+        received, pending = 0, ""
+        try:
+            for chunk in response.iter_content(chunk_size):
+                received += len(chunk)
+                progress(len(chunk))
+                pending += decoder.decode(chunk)
+                *lines, pending = pending.split("\n")
+                for line in lines:
+                    yield line + "\n"
+            pending += decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise RefreshError(f"{url}: not UTF-8 text near byte {received} ({exc.reason})"
+                               ) from None
+        except requests.RequestException as exc:
+            raise RefreshError(f"{url}: the download broke off after {received} bytes "
+                               f"({exc.__class__.__name__})") from None
+        if declared is not None and int(declared) != received:
+            raise RefreshError(f"{url}: truncated body ({received} of {declared} bytes)")
+        if pending:
+            yield pending
 
 
 def _field(item: dict, name: str, where: str):
@@ -81,7 +120,7 @@ def _field(item: dict, name: str, where: str):
 # sources
 # --------------------------------------------------------------------------------------
 
-API_SOURCE_IDS = ("UNHCR_API", "WORLDBANK_API")  # registry rows the downloads cite
+API_SOURCE_IDS = ("UNHCR_API", "WORLDBANK_API", "FAGOV_COUNTRY_LIVE")  # cited by downloads
 UNHCR_URL = "https://api.unhcr.org/population/v1/asylum-applications/"
 WB_URL = "https://api.worldbank.org/v2/country/{countries}/indicator/{indicator}"
 ORIGINS = ("GTM", "HND", "SLV", "MEX")
@@ -176,6 +215,67 @@ def _cpi_row(item: dict, where: str) -> dict:
             "confidence": "high", "note": ""}
 
 
+FA_URL = "https://s3.amazonaws.com/files.explorer.devtechlab.com/us_foreign_aid_country.csv"
+FA_FILE = "us_foreign_aid_country.csv"
+FA_COUNTRIES = ("MEX", "GTM", "HND", "SLV")
+FA_STAGES = {"1": "planned", "2": "obligated", "3": "disbursed", "18": "requested",
+             "19": "initial_allocation"}  # Transaction Type ID -> stage code
+FA_COLUMNS = ("Country Code", "Transaction Type ID", "Transaction Type Name", "Fiscal Year",
+              "current_amount")
+
+
+def _foreign_assistance(http: requests.Session, progress, url: str = FA_URL) -> list[dict]:
+    """ForeignAssistance.gov's country summary, streamed: only the rows of the countries
+    and transaction types the project uses are kept (the file holds every country)."""
+    lines = stream_lines(http, url, progress)
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise RefreshError(f"{url}: the file is empty") from None
+    except csv.Error as exc:
+        raise RefreshError(f"{url}: not CSV ({exc})") from None
+    missing = [c for c in FA_COLUMNS if c not in header]
+    if missing:
+        raise RefreshError(f"{url}: column(s) {missing} missing; the source's format has "
+                           f"changed (found: {header})")
+    at = {c: header.index(c) for c in FA_COLUMNS}
+    rows = []
+    line = 1
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                raise RefreshError(f"{url}: line {line} has {len(fields)} fields, the header "
+                                   f"{len(header)} (truncated or malformed file)")
+            code = fields[at["Country Code"]].strip()
+            kind = fields[at["Transaction Type ID"]].strip()
+            year = fields[at["Fiscal Year"]].strip()
+            if (code not in FA_COUNTRIES or kind not in FA_STAGES or not year.isdigit()
+                    or not YEARS[0] <= int(year) <= YEARS[1]):
+                continue
+            amount = fields[at["current_amount"]].strip()
+            whole = amount[:-2] if amount.endswith(".0") else amount
+            if not whole.lstrip("-").isdigit():
+                raise RefreshError(f"{url}: line {line}, column current_amount: {amount!r} is "
+                                   "not a whole number of dollars")
+            name = fields[at["Transaction Type Name"]].strip()
+            rows.append({
+                "figure_id": f"fagov_{code.lower()}_fy{year}_{FA_STAGES[kind]}",
+                "fy_start": year, "fy_end": year, "donor": "USA", "recipient": code,
+                "program": "all_us_assistance", "account": "TOTAL", "stage": FA_STAGES[kind],
+                "vehicle": "all", "component": "", "amount_usd": whole, "qualifier": "exact",
+                "as_of": "", "source_id": "FAGOV_COUNTRY_LIVE",
+                "locator": f"{FA_FILE}, line {line} (Country Code {code}, Transaction Type ID "
+                           f"{kind} '{name}', Fiscal Year {year}), column current_amount",
+                "confidence": "high", "note": ""})
+    except csv.Error as exc:
+        raise RefreshError(f"{url}: CSV syntax near line {line}: {exc}") from None
+    return rows
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -184,6 +284,8 @@ class Source:
     url: str
     fetch: Callable[[requests.Session, Callable], list[dict]]
     key: tuple[str, ...]
+    value: str = "value"  # the column whose changes the diff reports
+    unit: str = "request"  # what the progress bar counts
 
 
 SOURCES = {
@@ -199,6 +301,11 @@ SOURCES = {
                      schema.PRICES_RAW, WB_URL.format(countries="USA",
                                                        indicator="FP.CPI.TOTL"),
                      _world_bank("FP.CPI.TOTL", ("USA",), _cpi_row), ("year",)),
+    "foreign_assistance": Source(
+        "foreign_assistance", "ForeignAssistance.gov country totals by stage (Mexico, "
+        "Guatemala, Honduras, El Salvador)", schema.FUNDING_SNAPSHOT, FA_URL,
+        _foreign_assistance, ("recipient", "fy_start", "stage"), value="amount_usd",
+        unit="B"),
 }
 
 
@@ -222,7 +329,8 @@ def _frame(rows: list[dict], table: schema.Table) -> pd.DataFrame:
     return frame.sort_values(list(table.primary_key), ignore_index=True)
 
 
-def diff(old: pd.DataFrame | None, new: pd.DataFrame, key: tuple[str, ...]) -> str:
+def diff(old: pd.DataFrame | None, new: pd.DataFrame, key: tuple[str, ...],
+         value: str = "value") -> str:
     """A table-level summary of what a new snapshot changes against the previous one."""
     if old is None:
         return f"new source: {len(new)} rows"
@@ -231,12 +339,12 @@ def diff(old: pd.DataFrame | None, new: pd.DataFrame, key: tuple[str, ...]) -> s
     added = merged[merged["_merge"] == "right_only"]
     removed = merged[merged["_merge"] == "left_only"]
     both = merged[merged["_merge"] == "both"]
-    changed = both[both["value_old"] != both["value_new"]]
+    changed = both[both[f"{value}_old"] != both[f"{value}_new"]]
     lines = [f"{len(new)} rows (was {len(old)}): {len(added)} added, {len(removed)} removed, "
              f"{len(changed)} changed"]
     for _, r in changed.head(10).iterrows():
         lines.append("  changed " + ", ".join(str(r[c]) for c in k)
-                     + f": {r['value_old']} -> {r['value_new']}")
+                     + f": {r[f'{value}_old']} -> {r[f'{value}_new']}")
     return "\n".join(lines)
 
 
@@ -267,9 +375,10 @@ def refresh(paths: Paths, names: Iterable[str] | None = None,
     manifest = snapshots.load(paths)
     files: dict[Path, bytes] = {}
     reports = []
-    with tqdm(total=None, desc="refresh", unit="request", disable=None) as bar:
-        for name in names:
-            src = SOURCES[name]
+    for name in names:
+        src = SOURCES[name]
+        with tqdm(total=None, desc=name, unit=src.unit, unit_scale=src.unit == "B",
+                  disable=None) as bar:
             rows = src.fetch(http, bar.update)
             if not rows:
                 raise RefreshError(f"{src.url}: the source returned no rows")
@@ -290,7 +399,7 @@ def refresh(paths: Paths, names: Iterable[str] | None = None,
             previous = snapshots.latest(paths, name)
             old = None if previous is None else pd.read_csv(
                 previous, dtype=str, keep_default_na=False)
-            reports.append(f"{name}: {diff(_as_used(name, old), frame, src.key)}")
+            reports.append(f"{name}: {diff(_as_used(name, old), frame, src.key, src.value)}")
             files[path] = data
             entry = {"file": label, "url": src.url, "date_accessed": today.isoformat(),
                      **snapshots.digest(data)}

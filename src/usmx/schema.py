@@ -55,7 +55,13 @@ PROGRAMS: dict[str, str] = {
     "(Sections 1004/1033 and successors)",
     "bilateral_other": "Bilateral assistance outside the Mérida line, or whose Mérida "
     "attribution the source leaves unclear",
-    "all_us_assistance": "All US foreign assistance to the recipient (context only)",
+    "all_us_assistance": "All US foreign assistance to the recipient, every agency and "
+    "account (ForeignAssistance.gov's country totals)",
+    "state_foreign_assistance": "All State Department and USAID foreign-assistance accounts "
+    "for the recipient (the budget justification's country total)",
+    "all_in_account": "All money in the account for the recipient, whatever the program "
+    "(Mérida and non-Mérida alike): the budget tables and the Greenbook count accounts, not "
+    "programs",
 }
 ACCOUNTS: dict[str, str] = {
     "ESF": "Economic Support Fund (State/USAID)",
@@ -72,7 +78,12 @@ STAGES: dict[str, str] = {
     "requested": "Asked for in the President's budget request",
     "committee_mark": "Approved by a congressional committee or chamber, not enacted",
     "appropriated": "Enacted by Congress (appropriation act or its explanatory statement)",
-    "allocated": "Allocated by the executive to the recipient (spending plan, later actuals)",
+    "allocated": "Allocated by the executive to the recipient (spending plan, or the "
+    "'actual' column of a later budget justification)",
+    "initial_allocation": "The executive's first allocation of the year's enacted money "
+    "(ForeignAssistance.gov 'Initial Allocations'); later reprogramming is not in it",
+    "planned": "Appropriated money as the agencies plan to use it (ForeignAssistance.gov "
+    "'Appropriated and Planned'); may include other agencies' money, such as Defense's",
     "pledged": "Announced or planned by the executive, not yet obligated",
     "obligated": "Committed by contract or agreement",
     "delivered": "Equipment, training or services handed over",
@@ -102,9 +113,11 @@ CONFIDENCES: dict[str, str] = {
     "low": "Read in a secondary source with an unclear basis, ambiguous year or definition",
 }
 SOURCE_KINDS: dict[str, str] = {
-    "official": "Issued by a government body (CRS, GAO, State, a statute, an embassy, "
-    "a member of Congress)",
-    "secondary": "News, NGO, blog or copy of a document made by a third party",
+    "official": "Issued by a government body (CRS, GAO, State, USAID, a statute, an embassy, "
+    "a member of Congress), read in its own release or in a faithful copy or transcription "
+    "of it whose maker is named in `carrier`",
+    "secondary": "News, NGO or blog, or a third party's copy whose fidelity is not "
+    "established",
 }
 STATUSES: dict[str, str] = {
     "published": "A figure printed in a source",
@@ -116,6 +129,13 @@ CHECK_RESULTS: dict[str, str] = {
     "the total, within the range the total's qualifier allows",
     "disagrees": "It is not (listed in conflicts.csv)",
     "incomplete": "Some parts have no figure, so no sum can be compared",
+}
+CHECK_BASES: dict[str, str] = {
+    "merida_totals": "The preferred Mérida totals of merida_mexico_by_fy (a year with no "
+    "total is missing)",
+    "best_available": "The Mérida total where one is published or derived, else the sum of "
+    "the year's INCLE, ESF and FMF figures in mexico_funding_by_fy (State allocations of the "
+    "whole account, or requests), as each row of years_detail says",
 }
 CONFLICT_KINDS: dict[str, str] = {
     "same_key": "Two or more published figures for the same thing differ",
@@ -343,7 +363,11 @@ SOURCES = Table(
     fields=(
         _SOURCE_ID,
         Field("title", "string", "Title of the document or page"),
-        Field("publisher", "string", "Publisher and, where known, author"),
+        Field("publisher", "string", "Publisher and, where known, author: whose figures these "
+              "are (the originating body)"),
+        Field("carrier", "string", "Who made the copy that was read, when it is not the "
+              "publisher's own release: a transcription or a public repository holding the "
+              "data file (with its commit)", required=False),
         Field("document", "string", "Document number or series (e.g. CRS R41349, "
               "GAO-13-771, P.L. 111-32)", required=False),
         Field("kind", "string", "Official or secondary source", codes=SOURCE_KINDS,
@@ -378,7 +402,9 @@ FUNDING_NATURAL_KEY = ("fy_start", "fy_end", "donor", "recipient", "program", "a
 
 _ATTRIBUTION = (
     Field("attribution_short", "string", "Short attribution of the source (chart footers)"),
-    Field("publisher", "string", "Publisher of the source"),
+    Field("publisher", "string", "Publisher of the source (whose figures these are)"),
+    Field("carrier", "string", "Who made the copy read, when not the publisher's own "
+          "release", required=False),
     Field("document", "string", "Document number of the source", required=False),
     Field("source_kind", "string", "Official or secondary source", codes=SOURCE_KINDS,
           codes_name="source kind"),
@@ -396,6 +422,19 @@ FUNDING = Table(
     primary_key=("figure_id",),
     fields=(*_FUNDING_CORE, *_PROVENANCE, *_ATTRIBUTION),
 )
+
+def _choice_fields(competing: str, note: str) -> tuple[Field, ...]:
+    """The columns every preferred-figure table ends with: why this figure, and which."""
+    return (
+        Field("status", "string", "published, derived or gap", codes=STATUSES,
+              codes_name="status"),
+        Field("rule", "string", "The rule that chose the figure, or why there is none"),
+        Field("n_candidates", "integer", competing, minimum=0, unit="count"),
+        Field("figure_ids", "string", "The figure(s) used, separated by ';'", required=False),
+        Field("source_ids", "string", "Their sources, separated by ';'", required=False),
+        Field("note", "string", note, required=False),
+    )
+
 
 MERIDA_BY_FY = Table(
     name="merida_mexico_by_fy",
@@ -425,16 +464,89 @@ MERIDA_BY_FY = Table(
         Field("confidence", "string", "Confidence of the chosen figure (the lowest of the "
               "parts for a derived sum)", required=False, codes=CONFIDENCES,
               codes_name="confidence"),
+        *_choice_fields("Number of published figures competing for this cell (all stages "
+                        "considered)", "Other figures for the cell and caveats"),
+    ),
+)
+
+SCOPES: dict[str, str] = {
+    "merida": "Mérida Initiative money only",
+    "account": "All the money in the account for the recipient, Mérida or not",
+    "all_assistance": "All US foreign assistance to the recipient, every agency and account",
+}
+
+_SERIES_CELL = (
+    Field("amount_usd", "integer", "Preferred figure in nominal US dollars; empty for a gap",
+          required=False, minimum=0, unit="US dollars (nominal)"),
+    Field("qualifier", "string", "Qualifier of the figure", required=False, codes=QUALIFIERS,
+          codes_name="qualifier"),
+    Field("amount_usd_constant", "integer", "The same in constant dollars (see price_base)",
+          required=False, minimum=0, unit="US dollars (constant)"),
+    Field("price_base", "string", "Base of the constant dollars and the index used",
+          required=False),
+)
+
+FUNDING_SERIES = Table(
+    name="funding_series_by_fy",
+    path="data/processed/funding_series_by_fy.csv",
+    description="Every declared funding series (Mérida appropriations; State Department "
+    "allocations and requests by account; USAID Greenbook obligations by account; Defense "
+    "counter-drug money by stage; ForeignAssistance.gov totals by stage for Mexico, "
+    "Guatemala, Honduras and El Salvador): one preferred figure per series, fiscal year, "
+    "recipient, account and stage, with its scope, the rule that chose it and an explicit "
+    "status for gaps. Series of different scope or stage measure different things.",
+    primary_key=("series", "fiscal_year", "recipient", "account", "stage"),
+    fields=(
+        Field("series", "string", "Id of the series (see the preference rule)"),
+        Field("title", "string", "What the series measures, in words"),
+        Field("scope", "string", "What money the series counts", codes=SCOPES,
+              codes_name="scope"),
+        _fy("fiscal_year", "The"),
+        Field("recipient", "string", "Who receives", codes=RECIPIENTS, codes_name="recipient"),
+        Field("account", "string", "Budget account (TOTAL = all accounts of the scope)",
+              codes=ACCOUNTS, codes_name="account"),
+        Field("stage", "string", "Budget stage the series measures", codes=STAGES,
+              codes_name="stage"),
+        Field("figure_stage", "string", "Stage of the figure used (differs from stage only "
+              "in the Mérida series, where a spending plan's allocation may split an "
+              "appropriation by account)", required=False, codes=STAGES, codes_name="stage"),
+        Field("vehicle", "string", "Appropriation acts the figure covers", required=False,
+              codes=VEHICLES, codes_name="vehicle"),
+        *_SERIES_CELL,
+        Field("confidence", "string", "Confidence of the figure (the weakest of the parts "
+              "for a derived sum)", required=False, codes=CONFIDENCES, codes_name="confidence"),
+        *_choice_fields("Figures competing for this cell", "Other figures for the cell"),
+    ),
+)
+
+MEXICO_FUNDING = Table(
+    name="mexico_funding_by_fy",
+    path="data/processed/mexico_funding_by_fy.csv",
+    description="What the charts draw for US money to Mexico in the Mérida accounts (INCLE, "
+    "ESF, FMF): the best available figure per fiscal year and account, naming the series, "
+    "scope (Mérida only, or all money in the account) and stage it comes from.",
+    primary_key=("fiscal_year", "account"),
+    fields=(
+        _fy("fiscal_year", "The"),
+        Field("account", "string", "Budget account", codes=ACCOUNTS, codes_name="account"),
+        Field("series", "string", "Series the figure comes from (funding_series_by_fy)",
+              required=False),
+        Field("scope", "string", "What money the figure counts", required=False,
+              codes=SCOPES, codes_name="scope"),
+        Field("stage", "string", "Stage of the figure", required=False, codes=STAGES,
+              codes_name="stage"),
+        Field("vehicle", "string", "Appropriation acts the figure covers", required=False,
+              codes=VEHICLES, codes_name="vehicle"),
+        *_SERIES_CELL,
+        Field("confidence", "string", "Confidence of the figure", required=False,
+              codes=CONFIDENCES, codes_name="confidence"),
+        Field("source_kind", "string", "Official or secondary (every source of the figure)",
+              required=False, codes=SOURCE_KINDS, codes_name="source kind"),
         Field("status", "string", "published, derived or gap", codes=STATUSES,
               codes_name="status"),
-        Field("rule", "string", "The preference rule that chose the figure, or why there "
-              "is none"),
-        Field("n_candidates", "integer", "Number of published figures competing for this "
-              "cell (all stages considered)", minimum=0, unit="count"),
-        Field("figure_ids", "string", "The figure(s) used, separated by ';'",
-              required=False),
+        Field("rule", "string", "Which step of the rule chose the figure"),
+        Field("figure_ids", "string", "The figure(s) used, separated by ';'", required=False),
         Field("source_ids", "string", "Their sources, separated by ';'", required=False),
-        Field("note", "string", "Other figures for the cell and caveats", required=False),
     ),
 )
 
@@ -442,10 +554,14 @@ FUNDING_CHECKS = Table(
     name="funding_checks",
     path="data/processed/funding_checks.csv",
     description="Every published cumulative Mérida total for Mexico set against the sum of "
-    "the preferred annual totals over its span.",
-    primary_key=("figure_id",),
+    "annual figures over its span, on two bases: the preferred Mérida totals alone, and the "
+    "best available official figures (the Mérida total where published, else the sum of "
+    "the year's INCLE, ESF and FMF figures in mexico_funding_by_fy).",
+    primary_key=("figure_id", "basis"),
     fields=(
         Field("figure_id", "string", "The cumulative figure checked"),
+        Field("basis", "string", "What the annual figures are", codes=CHECK_BASES,
+              codes_name="check basis"),
         _fy("fy_start", "First"),
         _fy("fy_end", "Last"),
         Field("stated_usd", "integer", "The cumulative total as printed", minimum=0,
@@ -460,6 +576,8 @@ FUNDING_CHECKS = Table(
         Field("annual_sum_usd", "integer", "Sum of the preferred annual totals (empty if a "
               "year is missing)", required=False, minimum=0, unit="US dollars (nominal)"),
         Field("years_missing", "string", "Fiscal years with no annual total", required=False),
+        Field("years_detail", "string", "Each year's figure and where it comes from",
+              required=False),
         Field("result", "string", "agrees, disagrees or incomplete", codes=CHECK_RESULTS,
               codes_name="check result"),
         Field("source_id", "string", "Source of the cumulative total"),
@@ -596,14 +714,8 @@ _SERIES_FIELDS = (
           codes=REPORTERS, codes_name="reporter"),
     Field("confidence", "string", "Confidence of the chosen figure (lowest of the parts "
           "for a derived sum)", required=False, codes=CONFIDENCES, codes_name="confidence"),
-    Field("status", "string", "published, derived or gap", codes=STATUSES,
-          codes_name="status"),
-    Field("rule", "string", "The rule that chose the figure, or why there is none"),
-    Field("n_candidates", "integer", "Whole-year figures competing for this cell",
-          minimum=0, unit="count"),
-    Field("figure_ids", "string", "The figure(s) used, separated by ';'", required=False),
-    Field("source_ids", "string", "Their sources, separated by ';'", required=False),
-    Field("note", "string", "Part-year and other figures for the cell", required=False),
+    *_choice_fields("Whole-year figures competing for this cell",
+                    "Part-year and other figures for the cell"),
 )
 
 CHILD_BY_YEAR = Table(
@@ -780,11 +892,23 @@ POPULATION_RAW = Table(
     ),
 )
 
-RAW_TABLES = (SOURCES, FUNDING_RAW, DEPORTATIONS_RAW, EVENTS_RAW, CLAIMS_RAW, PRICES_RAW,
-              POPULATION_RAW)
-PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_CHECKS, DEPORTATIONS, CHILD_BY_YEAR,
-                    ALL_AGES_BY_YEAR, DEPORTATION_CHECKS, CONFLICTS, EVENTS, CLAIMS,
-                    SOURCES_PROCESSED)
+FUNDING_SNAPSHOT = Table(
+    name="funding_snapshot",
+    path="data/raw/snapshots/foreign_assistance/<date>.csv",
+    raw=True,
+    description="ForeignAssistance.gov country totals by stage (a dated snapshot written by "
+    "`refresh foreign_assistance`, or the committed offline copy): the same columns as "
+    "funding.csv, one row per figure, each locating its row in the downloaded file.",
+    primary_key=("figure_id",),
+    foreign_keys={"source_id": "sources.source_id"},
+    fields=FUNDING_RAW.fields,
+)
+
+RAW_TABLES = (SOURCES, FUNDING_RAW, FUNDING_SNAPSHOT, DEPORTATIONS_RAW, EVENTS_RAW, CLAIMS_RAW,
+              PRICES_RAW, POPULATION_RAW)
+PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_SERIES, MEXICO_FUNDING, FUNDING_CHECKS,
+                    DEPORTATIONS, CHILD_BY_YEAR, ALL_AGES_BY_YEAR, DEPORTATION_CHECKS,
+                    CONFLICTS, EVENTS, CLAIMS, SOURCES_PROCESSED)
 
 # --------------------------------------------------------------------------------------
 # Validation
@@ -919,7 +1043,8 @@ _CODE_LISTS: list[tuple[str, Mapping[str, str]]] = [
     ("recipient", RECIPIENTS), ("donor", DONORS), ("program", PROGRAMS),
     ("account", ACCOUNTS), ("stage", STAGES), ("vehicle", VEHICLES),
     ("qualifier", QUALIFIERS), ("confidence", CONFIDENCES), ("source kind", SOURCE_KINDS),
-    ("status", STATUSES), ("check result", CHECK_RESULTS), ("conflict kind", CONFLICT_KINDS),
+    ("scope", SCOPES), ("status", STATUSES), ("check result", CHECK_RESULTS),
+    ("check basis", CHECK_BASES), ("conflict kind", CONFLICT_KINDS),
     ("year basis", YEAR_BASES), ("reporter", REPORTERS), ("deporting state", DEPORTING_STATES),
     ("nationality", NATIONALITIES), ("age group", AGE_GROUPS),
     ("accompaniment", ACCOMPANIMENTS), ("measure", MEASURES), ("unit", UNITS),

@@ -104,102 +104,214 @@ def _fmt_range(values) -> str:
 
 
 # --------------------------------------------------------------------------------------
-# 1. Mérida appropriations by account
+# 1. US money for Mexico by account: one drawer for every chart that shows it
 # --------------------------------------------------------------------------------------
 
+FUNDING_ACCOUNTS = ("INCLE", "ESF", "FMF")
+ALLOCATION_HATCH = "...."
+LINE_STAGES = (("obligated", "Obligated", "-", "o"), ("disbursed", "Disbursed", "--", "s"))
 
-def _merida_bars(ax, m: pd.DataFrame,
-                 accounts=("INCLE", "ESF", "FMF")) -> tuple[list[dict], float]:
-    """Stacked bars of published account figures; a dashed outline where only the total
-    is known; a hatched placeholder where nothing is. Returns the rows drawn."""
-    rows = []
-    top = 0.0
-    for fy in sorted(m["fiscal_year"].unique()):
-        cells = m[m["fiscal_year"] == fy].set_index("account")
-        bottom, missing = 0.0, []
-        for acc in accounts:
-            c = cells.loc[acc]
-            if pd.isna(c["amount_usd"]):
-                missing.append(acc)
-                rows.append({"fiscal_year": fy, "account": acc, "amount_usd": None,
-                             "status": c["status"], "stage": None, "drawn_as": "gap",
-                             "source_ids": None})
+
+def _bar_style(account: str, row) -> dict:
+    """How a bar looks says what it is: solid = Mérida money; dotted = a State allocation of
+    all the money in the account; white with a dashed edge = a request."""
+    color = ACCOUNT_COLORS[account]
+    if row["stage"] == "requested":
+        return dict(facecolor="white", edgecolor=color, linestyle="--", linewidth=1.0)
+    if row["scope"] == "account":
+        return dict(facecolor=color, edgecolor="white", hatch=ALLOCATION_HATCH, linewidth=0)
+    return dict(facecolor=color, edgecolor=color, linewidth=0)
+
+
+def funding_panel(ax, tables: Tables, first: int, last: int, x_of=lambda fy: fy,
+                  width: float = 0.72, lines: bool = True,
+                  headroom: float = 1.1) -> tuple[list[dict], list]:
+    """US money for Mexico in the Mérida accounts, FY``first``-FY``last``: the best available
+    figure per year and account (``mexico_funding_by_fy``) as stacked bars, the Mérida total
+    as a dashed outline where the bar is not all Mérida money, and all US assistance
+    obligated and disbursed (ForeignAssistance.gov) as lines. Returns the rows drawn and
+    the legend handles. Every chart that shows the money uses this, so a year is drawn the
+    same everywhere."""
+    best = tables["mexico_funding_by_fy"]
+    best = best[(best["fiscal_year"] >= first) & (best["fiscal_year"] <= last)]
+    merida = tables["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
+    rows, top, seen = [], 0.0, set()
+    for fy in range(first, last + 1):
+        x = x_of(fy)
+        cells = best[best["fiscal_year"] == fy].set_index("account")
+        bottom, missing, scopes = 0.0, [], set()
+        for account in FUNDING_ACCOUNTS:
+            c = cells.loc[account] if account in cells.index else None
+            if c is None or pd.isna(c["amount_usd"]):
+                missing.append(account)
+                rows.append({"fiscal_year": fy, "account": account, "amount_usd": None,
+                             "drawn_as": "gap", "series": None, "scope": None, "stage": None,
+                             "status": "gap", "source_ids": None, "figure_ids": None})
                 continue
             value = float(c["amount_usd"]) / 1e6
+            scopes.add(c["scope"])
+            kind = "request" if c["stage"] == "requested" else c["scope"]
             if value > 0:
-                ax.bar(fy, value, bottom=bottom, width=0.72, color=ACCOUNT_COLORS[acc],
-                       gid=f"bar-{acc}-{fy}")
-            rows.append({"fiscal_year": fy, "account": acc, "amount_usd": int(c["amount_usd"]),
-                         "status": c["status"], "stage": c["stage"], "drawn_as": "bar",
-                         "source_ids": c["source_ids"]})
+                ax.bar(x, value, bottom=bottom, width=width, gid=f"bar-{account}-{fy}",
+                       **_bar_style(account, c))
+                drawn_as = "bar"
+            else:  # a published zero is drawn as zero: a short rule on the baseline
+                ax.plot([x - width / 2, x + width / 2], [bottom, bottom],
+                        color=ACCOUNT_COLORS[account], linewidth=2.2, solid_capstyle="butt",
+                        gid=f"zero-{account}-{fy}")
+                drawn_as = "zero"
+            seen.add(kind if value > 0 else "zero")
+            rows.append({"fiscal_year": fy, "account": account, "amount_usd": int(c["amount_usd"]),
+                         "drawn_as": drawn_as, "series": c["series"], "scope": c["scope"],
+                         "stage": c["stage"], "status": c["status"],
+                         "source_ids": c["source_ids"], "figure_ids": c["figure_ids"]})
             bottom += value
-        total = cells.loc["TOTAL"]
         height = bottom
-        if missing and pd.notna(total["amount_usd"]):
-            height = float(total["amount_usd"]) / 1e6
-            ax.bar(fy, height, width=0.72, fill=False, edgecolor="#333333", linestyle="--",
-                   linewidth=0.9, gid=f"outline-{fy}")
+        total = merida.loc[(fy, "TOTAL")] if (fy, "TOTAL") in merida.index else None
+        if (total is not None and pd.notna(total["amount_usd"])
+                and (missing or scopes != {"merida"})):
+            outline = float(total["amount_usd"]) / 1e6
+            ax.bar(x, outline, width=width + 0.08, fill=False, edgecolor="#333333",
+                   linestyle=(0, (3, 2)), linewidth=0.9, gid=f"outline-{fy}")
             rows.append({"fiscal_year": fy, "account": "TOTAL",
-                         "amount_usd": int(total["amount_usd"]), "status": total["status"],
-                         "stage": total["stage"], "drawn_as": "outline",
-                         "source_ids": total["source_ids"]})
-        if missing and height == 0:
-            ax.bar(fy, 40, width=0.72, **GAP_HATCH, gid=f"gap-{fy}")
-            ax.text(fy, 48, "no published\nfigure", ha="center", va="bottom", fontsize=6.5,
+                         "amount_usd": int(total["amount_usd"]), "drawn_as": "outline",
+                         "series": "merida_appropriations", "scope": "merida",
+                         "stage": total["stage"], "status": total["status"],
+                         "source_ids": total["source_ids"], "figure_ids": total["figure_ids"]})
+            height = max(height, outline)
+            seen.add("outline")
+        if len(missing) == len(FUNDING_ACCOUNTS) and height == 0:
+            ax.bar(x, 40, width=width, **GAP_HATCH, gid=f"gap-{fy}")
+            ax.text(x, 48, "no\nfigure", ha="center", va="bottom", fontsize=6.5,
                     color="#666666", gid=f"gaptext-{fy}")
             height = 75
+            seen.add("gap")
         elif missing:
-            label = ("no account\nsplit" if len(missing) == len(accounts)
-                     else "no figure:\n" + "\n".join(missing))
-            ax.text(fy, height + 6, label, ha="center", va="bottom", fontsize=6,
-                    color="#666666", gid=f"gaptext-{fy}")
+            ax.text(x, height + 6, "no figure:\n" + "\n".join(missing), ha="center",
+                    va="bottom", fontsize=6, color="#666666", gid=f"gaptext-{fy}")
             height += 30
         top = max(top, height)
-    return rows, top
+    if lines:
+        fa = tables["funding_series_by_fy"]
+        fa = fa[(fa["series"] == "foreign_assistance_totals") & (fa["recipient"] == "MEX")
+                & (fa["fiscal_year"] >= first) & (fa["fiscal_year"] <= last)]
+        for stage, _label, style, marker in LINE_STAGES:
+            s = fa[fa["stage"] == stage].sort_values("fiscal_year")
+            if s["amount_usd"].notna().sum() == 0:
+                continue
+            xs = [x_of(int(fy)) for fy in s["fiscal_year"]]
+            ys = s["amount_usd"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) / 1e6
+            ax.plot(xs, ys, linestyle=style, marker=marker, markersize=3.2, linewidth=1.1,
+                    color=COLORS["black"], gid=f"line-{stage}", zorder=4)
+            top = max(top, float(np.nanmax(ys)))
+            seen.add(stage)
+            for r in s.itertuples():
+                rows.append({"fiscal_year": int(r.fiscal_year), "account": "TOTAL",
+                             "amount_usd": None if pd.isna(r.amount_usd) else int(r.amount_usd),
+                             "drawn_as": f"line-{stage}", "series": r.series, "scope": r.scope,
+                             "stage": stage, "status": r.status, "source_ids": r.source_ids,
+                             "figure_ids": r.figure_ids})
+    ax.set_ylim(0, top * headroom if top else 1)
+    return rows, _funding_legend(seen)
 
 
-def merida_by_account(tables: Tables) -> Figure:
-    """Mérida appropriations to Mexico by fiscal year, stacked by account; gaps drawn as gaps."""
-    m = tables["merida_mexico_by_fy"]
+def _funding_legend(seen: set[str]) -> list:
+    from matplotlib.lines import Line2D
+
+    handles = [Patch(facecolor=ACCOUNT_COLORS[a], label=a) for a in FUNDING_ACCOUNTS]
+    grey = "#777777"
+    entries = [
+        ("merida", Patch(facecolor=grey, label="Solid: Mérida appropriation")),
+        ("account", Patch(facecolor=grey, edgecolor="white", hatch=ALLOCATION_HATCH,
+                          linewidth=0, label="Dotted: State allocation, whole account")),
+        ("request", Patch(facecolor="white", edgecolor=grey, linestyle="--",
+                          label="Dashed edge: request")),
+        ("zero", Line2D([], [], color=grey, linewidth=2.2,
+                        label="Thin rule: a published zero")),
+        ("outline", Patch(fill=False, edgecolor="#333333", linestyle=(0, (3, 2)),
+                          label="Dashed outline: Mérida total")),
+        ("gap", Patch(**GAP_HATCH, label="No figure in any series")),
+        ("obligated", Line2D([], [], color="black", marker="o", markersize=3.2,
+                             label="Obligated, all US aid")),
+        ("disbursed", Line2D([], [], color="black", linestyle="--", marker="s",
+                             markersize=3.2, label="Disbursed, all US aid")),
+    ]
+    return handles + [h for key, h in entries if key in seen]
+
+
+def funding_notes(data: pd.DataFrame) -> list[str]:
+    """What a reader must know about the money drawn, computed from the rows drawn."""
+    notes = []
+    bars = data[data["drawn_as"].isin(["bar", "zero"])]
+    alloc = sorted(bars.loc[(bars["scope"] == "account") & (bars["stage"] == "allocated"),
+                            "fiscal_year"].unique())
+    if alloc:
+        notes.append("Dotted bars (" + _years(alloc) + ") are State Department allocations of "
+                     "all the money in the account for Mexico, Mérida or not; they leave out "
+                     "supplemental appropriations in FY2008-FY2009 and may book them in "
+                     "a later year.")
+    requests = sorted(bars.loc[bars["stage"] == "requested", "fiscal_year"].unique())
+    if requests:
+        notes.append("Requests (" + _years(requests) + ") are what the President asked for, "
+                     "drawn where no enacted or allocated figure was found.")
+    zeros = bars[bars["drawn_as"] == "zero"]
+    if not zeros.empty:
+        notes.append("Published zeros: " + ", ".join(
+            f"{r.account} FY{r.fiscal_year}" for r in zeros.itertuples()) + ".")
+    if data["drawn_as"].str.startswith("line").any():
+        notes.append("Lines: all US assistance to Mexico from every agency (ForeignAssistance."
+                     "gov), obligated and disbursed in each fiscal year; money is obligated "
+                     "and spent years after it is appropriated.")
+    return notes
+
+
+def _years(years) -> str:
+    years = [int(y) for y in years]
+    spans, start = [], years[0]
+    for a, b in zip(years, [*years[1:], None], strict=True):
+        if b != a + 1:
+            spans.append(f"FY{start}" if start == a else f"FY{start}-FY{a}")
+            start = b
+    return ", ".join(spans)
+
+
+def merida_by_account(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
+    """US money for Mexico in the Mérida accounts by fiscal year, stacked by account, with
+    each bar's scope and stage shown by its fill, and US aid obligated and disbursed."""
     with house_style():
-        fig, axes = new_figure(4.9)
+        fig, axes = new_figure(5.4)
         ax = axes[0, 0]
-        rows, top = _merida_bars(ax, m)
-        years = sorted(m["fiscal_year"].unique())
+        rows, handles = funding_panel(ax, tables, first, last, headroom=1.5)
+        years = list(range(first, last + 1))
+        ax.set_xlim(first - 0.6, last + 0.6)
         ax.set_xticks(years)
         ax.set_xticklabels([f"FY{y % 100:02d}" for y in years])
         ax.set_ylabel("US$ million (nominal)")
-        ax.set_ylim(0, top * 1.08)
         ax.tick_params(axis="x", length=0)
-        handles = [Patch(color=ACCOUNT_COLORS[a], label=a) for a in ("INCLE", "ESF", "FMF")]
-        handles += [Patch(fill=False, edgecolor="#333333", linestyle="--",
-                          label="Total only (no published split)"),
-                    Patch(**GAP_HATCH, label="No published figure")]
-        ax.legend(handles=handles, loc="upper right", ncols=2)
+        thousands(ax)
+        ax.legend(handles=handles, loc="upper center", ncols=3, fontsize=6.3)
         data = pd.DataFrame(rows)
-        allocated = sorted(data.loc[data["stage"] == "allocated", "fiscal_year"].unique())
-        extra = []
-        if allocated:
-            extra.append("Account figures for " + ", ".join(f"FY{y}" for y in allocated)
-                         + " are the State Department's spending plan (allocations of the "
-                         "appropriation).")
-        extra.append("FY2008 includes the FY2009 'bridge' funds enacted with it. INCLE: "
-                     "narcotics control and law enforcement; ESF: Economic Support Fund; FMF: "
-                     "Foreign Military Financing.")
         bars = data[data["drawn_as"] == "bar"]
         gaps = sorted(data.loc[data["drawn_as"] == "gap", "fiscal_year"].unique())
+        extra = [*funding_notes(data),
+                 "FY2008 includes the FY2009 'bridge' funds enacted with it. INCLE: narcotics "
+                 "control and law enforcement; ESF: Economic Support Fund; FMF: Foreign "
+                 "Military Financing."]
         meta = _meta(
             "merida-by-account",
-            "Mérida Initiative money for Mexico, by fiscal year and account",
-            "Appropriations in US$ million. Where no figure could be read in a source, the "
-            "chart says so instead of drawing zero.",
-            "Mérida appropriations for Mexico by US fiscal year and account, FY2008-FY2017, "
-            "from the preferred-figure table merida_mexico_by_fy.csv.",
-            f"Stacked bar chart of Mérida Initiative appropriations for Mexico by fiscal year "
-            f"{years[0]}-{years[-1]} and account (INCLE, ESF, FMF). Account figures range "
-            f"{_fmt_range(bars['amount_usd'] / 1e6)} million dollars. Years with at least one "
-            f"account missing: {', '.join(str(y) for y in gaps) or 'none'}; these show a "
-            f"dashed total where one is published, or a hatched 'no published figure' box.",
+            "US money for Mexico's security, by fiscal year and account",
+            f"Mérida appropriations, or State allocations of the whole account where no "
+            f"Mérida figure exists, FY{first}-FY{last}, US$ million; lines: all US aid to "
+            f"Mexico obligated and disbursed.",
+            "US money for Mexico in the Mérida accounts (INCLE, ESF, FMF) by US fiscal year, "
+            "from mexico_funding_by_fy.csv, with ForeignAssistance.gov obligations and "
+            "disbursements from funding_series_by_fy.csv.",
+            f"Stacked bar chart of US money for Mexico by fiscal year {first}-{last} and "
+            f"account (INCLE, ESF, FMF); solid bars are Mérida appropriations, dotted bars "
+            f"State allocations of the whole account, white bars requests. Account figures "
+            f"range {_fmt_range(bars['amount_usd'] / 1e6)} million dollars. Two black lines "
+            f"show all US aid to Mexico obligated and disbursed. Years with an account "
+            f"missing: {', '.join(str(y) for y in gaps) or 'none'}.",
             data, tables, extra)
         return finish(fig, meta)
 
@@ -293,9 +405,6 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
                                   last: int = 2017) -> Figure:
     """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
     by country. No dual axis; July 2014 marked in every panel."""
-    m = tables["merida_mexico_by_fy"]
-    total = m[(m["account"] == "TOTAL") & (m["fiscal_year"] >= first)
-              & (m["fiscal_year"] <= last)].sort_values("fiscal_year")
     panels = [
         ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
                  ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
@@ -307,34 +416,23 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
                 "country's count)", MX_VERMILLION, "-")]) for c in ("GTM", "HND", "SLV")],
     ]
     with house_style():
-        fig, axes = new_figure(9.2, nrows=len(panels) + 1, ncols=1, sharex=True,
-                               height_ratios=[1.2] + [1] * len(panels))
+        fig, axes = new_figure(10.4, nrows=len(panels) + 1, ncols=1, sharex=True,
+                               height_ratios=[2.0] + [1] * len(panels))
         ax0 = axes[0, 0]
-        rows = []
-        for r in total.itertuples():
-            x = year_position(int(r.fiscal_year), "us_fiscal")
-            if pd.isna(r.amount_usd):
-                ax0.axvspan(x - 0.4, x + 0.4, **GAP_HATCH, gid=f"gap-{r.fiscal_year}")
-                ax0.text(x, 0.5, "no figure", rotation=90, ha="center", va="center",
-                         fontsize=6, color="#777777", transform=ax0.get_xaxis_transform())
-            else:
-                ax0.bar(x, float(r.amount_usd) / 1e6, width=0.8, color=COLORS["grey"],
-                        gid=f"bar-{r.fiscal_year}")
-                if pd.notna(r.amount_usd_constant):
-                    ax0.plot(x, float(r.amount_usd_constant) / 1e6, marker="_",
-                             markersize=14, markeredgewidth=2, color=COLORS["black"],
-                             linestyle="none", gid=f"constant-{r.fiscal_year}")
-            rows.append({"panel": "Mérida appropriations for Mexico", "label": "Mérida total",
-                         "value_constant": r.amount_usd_constant, "price_base": r.price_base,
-                         "series": "merida_mexico_by_fy", "year": r.fiscal_year,
-                         "year_basis": "us_fiscal", "nationality": None, "measure":
-                         "appropriated US$", "unit": "US dollars", "value": r.amount_usd,
-                         "status": r.status, "x": x, "source_ids": r.source_ids,
-                         "figure_ids": r.figure_ids})
-        base = total["price_base"].dropna()
-        ax0.set_title("Mérida appropriations for Mexico, US$ million"
-                      + (f" (bars: nominal; black ticks: {base.iloc[0].split(';')[0]})"
-                         if not base.empty else ""))
+        money, handles = funding_panel(ax0, tables, first, last,
+                                       x_of=lambda fy: year_position(fy, "us_fiscal"),
+                                       width=0.8, headroom=2.0)
+        rows = [{"panel": "US money for Mexico", "label": r["account"],
+                 "series": r["series"], "year": r["fiscal_year"], "year_basis": "us_fiscal",
+                 "nationality": None, "measure": f"{r['stage'] or 'no figure'} "
+                 f"({r['scope'] or 'none'})", "unit": "US dollars", "value": r["amount_usd"],
+                 "status": r["status"], "x": year_position(r["fiscal_year"], "us_fiscal"),
+                 "drawn_as": r["drawn_as"], "scope": r["scope"], "stage": r["stage"],
+                 "source_ids": r["source_ids"], "figure_ids": r["figure_ids"]}
+                for r in money]
+        ax0.set_title("US money for Mexico, US$ million (bars: Mérida accounts; lines: all US "
+                      "aid)")
+        ax0.legend(handles=handles, loc="upper left", fontsize=5.6, ncols=2)
         thousands(ax0)
         _mark_program(ax0, tables, label=True)
         drawn = []
@@ -351,26 +449,29 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
                 ax.legend(loc="upper left", fontsize=6.5)
         for ax in axes[:, 0]:
             year_axis(ax, first, last)
-        data = _drawn_frame([pd.DataFrame(rows), *drawn], ["panel"])
-        gaps = [int(r["year"]) for r in rows if pd.isna(r["value"])]
+        ax0.set_xlim(first - 0.2, last + 1)  # the first fiscal year's bar starts in October
+        data = _drawn_frame([pd.DataFrame(rows), *drawn], ["panel", "drawn_as", "scope",
+                                                           "stage"])
+        gaps = sorted({int(r["year"]) for r in rows if r["drawn_as"] == "gap"})
         meta = _meta(
             "funding-vs-child-deportations",
             "US money for Mexico's security, and the children Mexico stopped",
-            "Mérida appropriations for Mexico (top) and children apprehended and returned, "
+            "US money for Mexico (top) and children apprehended and returned, "
             f"{first}-{last}. Each panel has its own scale; the panels share the year axis.",
-            "Aligned panels: Mérida appropriations for Mexico by fiscal year, then children "
+            "Aligned panels: US money for Mexico in the Mérida accounts by fiscal year, then "
+            "children "
             "apprehended and returned by Mexico and by the US, for all nationalities and for "
             "Guatemala, Honduras and El Salvador, with the Southern Border Program marked.",
-            "Top: bar chart of Mérida appropriations for Mexico by fiscal year, with no "
-            f"published total for {', '.join(map(str, gaps)) or 'no year'}. Below: line "
+            "Top: stacked bars of US money for Mexico by fiscal year and account (Mérida "
+            "appropriations, or State allocations of the whole account, or requests), with "
+            "lines for all US aid obligated and disbursed; accounts with no figure in "
+            f"{', '.join(map(str, gaps)) or 'no year'}. Below: line "
             "charts of children apprehended or returned by Mexico and the US. A dotted "
             f"vertical line marks Mexico's Southern Border Program of "
             f"{program_date(tables)[1]}.",
             data, tables,
             [f"Dotted line: Mexico's Southern Border Program, {program_date(tables)[1]}. "
-             "Hatched bars: no "
-             "published Mérida total for that fiscal year. Appropriations are not spending: "
-             "deliveries lag by years. Apprehensions are events."])
+             "Apprehensions are events.", *funding_notes(pd.DataFrame(money))])
         return finish(fig, meta, hspace=0.55, left=0.1)
 
 

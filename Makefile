@@ -26,7 +26,7 @@ charts: $(STAMP) ## Export every chart to reports/figures (SVG, PDF, PNG, CSV, m
 report: $(STAMP) ## Set up, build the data, export the charts, run the notebooks into reports/
 	$(PY) -m usmx report
 
-refresh: $(STAMP) ## Download new dated snapshots of UNHCR and World Bank data (online)
+refresh: $(STAMP) ## Download new dated snapshots (UNHCR, World Bank, ForeignAssistance.gov; online)
 	$(PY) -m usmx refresh
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel

@@ -163,9 +163,9 @@ def test_cumulative_totals_agree_or_are_listed(tables):
 
 def test_cumulative_checks_against_the_best_available_official_figures(tables):
     """With State's allocations the chain FY2008-FY2015 is complete: 400 (Mérida) + 720
-    (Mérida) + 564.25 + 142.984 + 282 (Mérida) + 227.144 + 194.881 + 156.1 (INCLE + ESF +
-    FMF, whole accounts; FMF from the allocation table) = 2,687.359 million; CRS's
-    'nearly $2.5 billion' disagrees, and the years_detail shows what each year is."""
+    (Mérida) + 564.25 + 142.984 + 282 (Mérida) + 233.79 + 201.431 + 160.775 (INCLE + ESF +
+    FMF, whole accounts) = 2,705.23 million; CRS's 'nearly $2.5 billion' disagrees, and the
+    years_detail shows what each year is."""
     best = tables["funding_checks"].query("basis == 'best_available'").set_index("figure_id")
     row = best.loc["mx_fy2008_2015_cum_crs_2016"]
     assert row["result"] == "disagrees"

@@ -42,8 +42,14 @@ def blank_to_na(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with missing values as None (fast to filter in plain Python)."""
-    return [{k: (None if is_na(v) else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
+    columns = list(frame.columns)
+    values = []
+    for col in columns:
+        series = frame[col]
+        boxed = series.astype(object) if series.dtype != object else series
+        values.append([None if is_na(v) else (v.item() if hasattr(v, "item") else v)
+                       for v in boxed.tolist()])
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def typed_frame(rows: list[dict], table: schema.Table) -> pd.DataFrame:

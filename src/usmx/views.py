@@ -22,9 +22,57 @@ def merida_by_fy(t: Tables, first: int = 2008, last: int = 2017,
     return out[["INCLE", "ESF", "FMF", "TOTAL"]].round(3)
 
 
-def cumulative_checks(t: Tables) -> pd.DataFrame:
-    """Each published cumulative Mérida total against the sum of its annual figures."""
-    return t["funding_checks"].set_index("figure_id")
+def funding_by_account(t: Tables, first: int = 2008, last: int = 2017,
+                       dollars: str = "nominal") -> pd.DataFrame:
+    """What the funding charts draw (US$ million): per fiscal year and Mérida account, the
+    best available figure, with the series, scope and stage it comes from."""
+    b = t["mexico_funding_by_fy"]
+    b = b[(b["fiscal_year"] >= first) & (b["fiscal_year"] <= last)]
+    column = "amount_usd" if dollars == "nominal" else "amount_usd_constant"
+    out = b.assign(us_million=(b[column] / 1e6).round(3))
+    return out.set_index(["fiscal_year", "account"])[
+        ["us_million", "series", "scope", "stage", "vehicle", "source_kind", "rule",
+         "source_ids"]]
+
+
+def funding_series(t: Tables, series: str, first: int = 2008, last: int = 2017,
+                   recipient: str = "MEX") -> pd.DataFrame:
+    """One declared funding series (US$ million) as fiscal year x account (or stage, for a
+    series measured at several stages); empty cells are gaps, never zeros."""
+    s = t["funding_series_by_fy"]
+    s = s[(s["series"] == series) & (s["recipient"] == recipient)
+          & (s["fiscal_year"] >= first) & (s["fiscal_year"] <= last)]
+    if s.empty:
+        known = sorted(set(t["funding_series_by_fy"]["series"]))
+        raise KeyError(f"no rows for series {series!r} and recipient {recipient!r} in "
+                       f"{first}-{last}; series: {known}")
+    across = "stage" if s["stage"].nunique() > 1 else "account"
+    out = s.pivot(index="fiscal_year", columns=across, values="amount_usd") / 1e6
+    order = list(dict.fromkeys(s[across]))
+    return out[order].round(3)
+
+
+def all_assistance_by_stage(t: Tables, first: int = 2008, last: int = 2017,
+                            recipients=("MEX", "GTM", "HND", "SLV")) -> pd.DataFrame:
+    """All US foreign assistance (ForeignAssistance.gov, US$ million) by recipient, fiscal
+    year and stage: request, initial allocation, appropriated and planned, obligated,
+    disbursed."""
+    s = t["funding_series_by_fy"]
+    s = s[(s["series"] == "foreign_assistance_totals") & s["recipient"].isin(recipients)
+          & (s["fiscal_year"] >= first) & (s["fiscal_year"] <= last)]
+    out = s.pivot_table(index=["recipient", "fiscal_year"], columns="stage",
+                        values="amount_usd", aggfunc="first") / 1e6
+    stages = ["requested", "initial_allocation", "planned", "obligated", "disbursed"]
+    return out[[c for c in stages if c in out.columns]].round(3)
+
+
+def cumulative_checks(t: Tables, basis: str | None = None) -> pd.DataFrame:
+    """Each published cumulative Mérida total against the sum of its annual figures, on
+    each basis ('merida_totals', 'best_available') or one."""
+    c = t["funding_checks"]
+    if basis is not None:
+        c = c[c["basis"] == basis]
+    return c.set_index(["figure_id", "basis"])
 
 
 def conflicts(t: Tables, table: str | None = None) -> pd.DataFrame:

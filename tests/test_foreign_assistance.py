@@ -177,16 +177,16 @@ def test_build_refuses_a_bad_snapshot_and_leaves_processed_alone(scratch):
         csv.writer(out, lineterminator="").writerow(fields)
         return out.getvalue()
 
-    cases = {"stage": "handed_over", "amount_usd": "-5", "account": "WEAPONS",
-             "fy_start": "twenty"}
-    for column, value in cases.items():
+    cases = [("stage", "handed_over"), ("amount_usd", "-5"), ("amount_usd", "12.5M"),
+             ("account", "WEAPONS"), ("fy_start", "twenty"), ("source_id", "NOT_IN_REGISTRY")]
+    for column, value in cases:
         bad = "\n".join([lines[0], with_value(column, value), *lines[2:]]) + "\n"
         path.write_text(bad, encoding="utf-8")
         snapshots.record(scratch)
         with pytest.raises(DataError) as exc:
             build.build(scratch)
         text = str(exc.value)
-        assert f"{entry['file']}:2: column {column!r}" in text, text
+        assert f"{entry['file']}:2: column {column!r} value {value!r}" in text, text
     # a duplicate figure id
     path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
     snapshots.record(scratch)

@@ -162,3 +162,15 @@ def test_a_new_fiscal_year_enters_every_table(scratch):
     assert b.query("fiscal_year == 2018 and account == 'INCLE'")["amount_usd"].item() == \
         100_000_000
     assert b.query("fiscal_year == 2018 and account == 'ESF'")["status"].item() == "gap"
+
+
+def test_two_datasets_disagreeing_on_one_measure_are_listed(tables):
+    """The budget justification's request total and ForeignAssistance.gov's request are the
+    same measure; both figures stay, and conflicts.csv lists the years they differ."""
+    c = tables["conflicts"].query("kind == 'cross_dataset'").set_index("figure_ids")
+    row = c.loc["cbj_fy2016_total;fagov_mex_fy2016_requested"]
+    assert (row["min_value"], row["max_value"]) == (142_160_000, 142_163_307)
+    assert set(c.index) == {"cbj_fy2016_total;fagov_mex_fy2016_requested",
+                            "cbj_fy2017_total;fagov_mex_fy2017_requested"}
+    f = tables["funding"].set_index("figure_id")
+    assert f.loc["cbj_fy2016_total", "amount_usd"] == 142_160_000  # kept, not overwritten

@@ -61,6 +61,7 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
 
     conflicts = provenance.conflicts_frame(
         funding.funding_conflicts(fund, fund_checks)
+        + funding.cross_dataset_conflicts(fund)
         + deportations.deportation_conflicts(dep, dep_checks)
         + deportations.population_conflicts(population))
 

@@ -391,7 +391,8 @@ def best_by_account(series: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame
          "secondary source (step 3)"),
         ("budget_requests", lambda r: True, "request (step 4)"),
     )
-    years = sorted({fy for (_, fy, _) in cells})
+    used = {series_id for series_id, _, _ in steps}
+    years = sorted({fy for (series_id, fy, _) in cells if series_id in used})
     out = []
     for fy in years:
         for account in BEST_ACCOUNTS:
@@ -556,6 +557,47 @@ def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> list[dict]
                       f"annual figures {int(row.annual_sum_usd):,}: {row.years_detail}",
         })
     return records
+
+
+# Measures that two datasets label differently but that are the same thing: the budget
+# justification's country total request and ForeignAssistance.gov's "President's Budget
+# Requests" both state the President's request for State and USAID foreign assistance.
+COMPARABLE = (
+    (("state_foreign_assistance", "TOTAL", "requested"), ("all_us_assistance", "TOTAL",
+                                                         "requested"),
+     "the President's request for State and USAID foreign assistance"),
+)
+
+
+def cross_dataset_conflicts(funding: pd.DataFrame) -> list[dict]:
+    """Years where two datasets' figures for the same measure (:data:`COMPARABLE`) differ."""
+    rows = [r for r in provenance.records(funding) if r["fy_start"] == r["fy_end"]
+            and r["component"] is None and preference.fills(r)]
+    out = []
+    for a, b, what in COMPARABLE:
+        def pick(key, rows=rows):
+            found: dict[tuple, list[dict]] = {}
+            for r in rows:
+                if (r["program"], r["account"], r["stage"]) == key:
+                    found.setdefault((r["fy_start"], r["recipient"]), []).append(r)
+            return found
+        left, right = pick(a), pick(b)
+        for fy, recipient in sorted(set(left) & set(right)):
+            group = sorted(left[(fy, recipient)] + right[(fy, recipient)],
+                           key=lambda r: (r["amount_usd"], r["figure_id"]))
+            lo, hi = group[0]["amount_usd"], group[-1]["amount_usd"]
+            if lo == hi:
+                continue
+            out.append({
+                "table": "funding", "kind": "cross_dataset",
+                "key": f"FY{fy} USA→{recipient} {what} ({a[0]} against {b[0]})",
+                "n_figures": len(group), "min_value": lo, "max_value": hi,
+                "spread_pct": provenance.spread(lo, hi),
+                "figure_ids": ";".join(r["figure_id"] for r in group),
+                "source_ids": ";".join(dict.fromkeys(r["source_id"] for r in group)),
+                "detail": "; ".join(f"{r['amount_usd']:,} {r['qualifier']} ({r['source_id']}, "
+                                    f"{r['program']})" for r in group)})
+    return out
 
 
 def _fmt(value) -> str:

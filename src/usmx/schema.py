@@ -142,6 +142,8 @@ CONFLICT_KINDS: dict[str, str] = {
     "cumulative_vs_annual": "A published cumulative total disagrees with the sum of the "
     "annual figures over its span",
     "sum_of_parts": "A published total disagrees with the sum of its published parts",
+    "cross_dataset": "Two datasets give different figures for the same measure under "
+    "different labels (the pairs are named in usmx.funding.COMPARABLE)",
 }
 
 

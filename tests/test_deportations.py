@@ -161,3 +161,47 @@ def test_asylum_rows_trace_the_1185_percent(tables):
                & d["nationality"].isin(["GTM", "HND", "SLV"])]
     by_year = region.groupby("year")["value"].sum()
     assert (by_year[2008], by_year[2014]) == (155, 1_993)
+
+
+def test_no_silent_drops(scratch):
+    """A real-looking CBP FY2019 figure enters the preferred table (years come from the
+    data), and a figure that fits no series is listed, with its reason, in
+    unused_figures.csv."""
+    from usmx import snapshots
+
+    rows = [
+        "cbp_uac_fy2019_gtm_test,2018-10,2019-09,us_fiscal,CBP,USA,GTM,minor,unaccompanied,"
+        "uac_apprehensions,events,,30329,exact,CBP_2018,test row,high,",
+        "cbp_uac_fy2016_ca_test,2015-10,2016-09,us_fiscal,CBP,USA,CA,minor,unaccompanied,"
+        "uac_apprehensions,events,,50000,exact,CBP_2018,test row,high,",
+    ]
+    with scratch.deportations_raw.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(rows) + "\n")
+    snapshots.record(scratch)
+    t = build.build_tables(scratch)
+    c = t["child_deportations_by_year"]
+    got = c[(c["series"] == "us_uac_apprehensions") & (c["year"] == 2019)
+            & (c["nationality"] == "GTM")]
+    assert got["value"].item() == 30329 and got["status"].item() == "published"
+    # the other nationalities of FY2019 are explicit gaps, never zeros
+    assert (c[(c["series"] == "us_uac_apprehensions") & (c["year"] == 2019)
+              & (c["nationality"] != "GTM")]["status"] == "gap").all()
+    unused = t["unused_figures"].set_index("figure_id")
+    assert "cbp_uac_fy2019_gtm_test" not in unused.index
+    assert unused.loc["cbp_uac_fy2016_ca_test", "reason"] == \
+        "nationality CA is not a column of us_uac_apprehensions"
+
+
+def test_every_figure_is_used_or_listed(tables):
+    """Each published figure is in a preferred cell (chosen, a rival or noted), a check, a
+    rate, a claim, or unused_figures.csv with a reason: none vanishes."""
+    from usmx.provenance import used_figure_ids
+
+    used = used_figure_ids(tables)
+    unused = tables["unused_figures"]
+    assert unused["reason"].str.len().gt(10).all()
+    for name in ("funding", "deportations"):
+        ids = set(tables[name]["figure_id"])
+        listed = set(unused.loc[unused["table"] == name, "figure_id"])
+        assert ids <= used | listed
+        assert not (listed & used)

@@ -115,10 +115,12 @@ def test_series_keep_scopes_and_stages_apart(tables):
     assert alloc.loc[(2009, "INCLE"), "vehicle"] == "regular"
     assert "regular act only" in alloc.loc[(2009, "INCLE"), "rule"]
     assert alloc.loc[(2008, "FMF"), "amount_usd"] == 0  # printed '-': a zero, not a gap
-    # years come from the data: allocations FY2008-2015, requests FY2016-2017
-    assert sorted(set(alloc.index.get_level_values(0))) == list(range(2008, 2016))
+    # the article's years FY2008-2017 in every series; allocations are published to FY2015,
+    # requests only for FY2016-2017: the other years are gaps, never zeros
+    assert sorted(set(alloc.index.get_level_values(0))) == list(range(2008, 2018))
+    assert (alloc.loc[[2016, 2017], "status"] == "gap").all()
     req = s[s["series"] == "budget_requests"]
-    assert sorted(set(req["fiscal_year"])) == [2016, 2017]
+    assert sorted(set(req.loc[req["status"] == "published", "fiscal_year"])) == [2016, 2017]
     fa = s[s["series"] == "foreign_assistance_totals"]
     assert set(fa["recipient"]) == {"MEX", "GTM", "HND", "SLV"}
     assert (fa["status"] == "published").all() and len(fa) == 200

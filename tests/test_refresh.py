@@ -125,8 +125,8 @@ def test_success_writes_dated_snapshots_manifest_and_diff(scratch):
     mex = fa.set_index(["recipient", "fiscal_year", "stage"])
     assert mex.loc[("MEX", 2010, "obligated"), "amount_usd"] == 2_002_010
     assert mex.loc[("MEX", 2010, "obligated"), "source_ids"] == "FAGOV_COUNTRY_LIVE"
-    # years come from the data: 2009-2016, with 2011-2015 gaps (no row in this download)
-    assert sorted(set(fa["fiscal_year"])) == list(range(2009, 2017))
+    # the article's years 2008-2017, with gaps where this download has no row
+    assert sorted(set(fa["fiscal_year"])) == list(range(2008, 2018))
     assert mex.loc[("MEX", 2012, "obligated"), "status"] == "gap"
 
 

@@ -91,6 +91,9 @@ def build_tables(paths: Paths) -> dict[str, pd.DataFrame]:
         schema.SOURCES_PROCESSED.name: sources_out,
     }
     tables[schema.CLAIMS.name] = claims.evaluate(tables, claims_raw)
+    tables[schema.UNUSED.name] = provenance.unused_figures(
+        [("funding", fund, funding.why_unused), ("deportations", dep, deportations.why_unused)],
+        provenance.used_figure_ids(tables))
     return tables
 
 

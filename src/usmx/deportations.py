@@ -38,7 +38,6 @@ class Series:
     accompaniment: str
     unit: str
     year_basis: str
-    years: range
     nationalities: tuple[str, ...]
     sum_of: tuple[str, ...] = ()  # measures whose figures from one source add up to this one
     own_country: bool = False  # only the nationality's own government (or IOM) may count it
@@ -54,72 +53,74 @@ class Series:
 CHILD_SERIES = (
     Series("us_uac_apprehensions", "US Border Patrol apprehensions of unaccompanied children "
            "(Southwest border)", "uac_apprehensions", "USA", ("CBP",), "minor",
-           "unaccompanied", "events", "us_fiscal", range(2009, 2019),
+           "unaccompanied", "events", "us_fiscal",
            ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
     Series("us_uac_removals", "US (ICE) removals of unaccompanied children",
            "removals", "USA", ("ICE",), "minor", "unaccompanied", "events", "us_fiscal",
-           range(2009, 2018), ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
+           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
     Series("us_juvenile_air_removals", "Juveniles on ICE Air removal flights",
            "air_removals", "USA", ("UWCHR",), "minor", "all", "events", "us_fiscal",
-           range(2011, 2019), ("GTM", "HND", "SLV", "MEX", "ALL")),
+           ("GTM", "HND", "SLV", "MEX", "ALL")),
     Series("mx_minor_apprehensions", "Minors apprehended by Mexico (presentados)",
            "apprehensions", "MEX", ("INM_UPM",), "minor", "all", "events", "calendar",
-           range(2010, 2018), ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
+           ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
     Series("mx_minor_returns", "Minors returned by Mexico (devoluciones)", "devoluciones",
-           "MEX", ("INM_UPM",), "minor", "all", "events", "calendar", range(2010, 2018),
+           "MEX", ("INM_UPM",), "minor", "all", "events", "calendar",
            ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
     Series("mx_minor_returns_unaccompanied", "Unaccompanied minors returned by Mexico",
            "devoluciones", "MEX", ("INM_UPM",), "minor", "unaccompanied", "events",
-           "calendar", range(2010, 2018), ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
+           "calendar", ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
     Series("received_minors_from_mexico", "Minors returned from Mexico, as counted by their "
            "country", "repatriations_received", "MEX",
            ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
-           "minor", "all", "persons", "calendar", range(2010, 2018),
+           "minor", "all", "persons", "calendar",
            ("GTM", "HND", "SLV", "NTCA"), own_country=True),
     Series("received_minors_from_us", "Minors returned from the US, as counted by their "
            "country", "repatriations_received", "USA",
            ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
-           "minor", "all", "persons", "calendar", range(2010, 2018),
+           "minor", "all", "persons", "calendar",
            ("GTM", "HND", "SLV", "NTCA"), own_country=True),
     Series("us_to_mexico_minor_repatriations", "Mexican minors repatriated by the US, as "
            "counted by Mexico", "repatriations_received", "USA", ("INM_UPM",), "minor", "all",
-           "events", "calendar", range(2008, 2018), ("MEX",)),
+           "events", "calendar", ("MEX",)),
     Series("us_to_mexico_unaccompanied_repatriations", "Unaccompanied Mexican minors "
            "repatriated by the US, as counted by Mexico", "repatriations_received", "USA",
-           ("INM_UPM",), "minor", "unaccompanied", "events", "calendar", range(2008, 2018),
+           ("INM_UPM",), "minor", "unaccompanied", "events", "calendar",
            ("MEX",)),
 )
 
 ALL_AGES_SERIES = (
     Series("us_removals", "US removals (DHS Yearbook)", "removals", "USA", ("DHS_OIS",),
-           "all", "all", "events", "us_fiscal", range(2008, 2018),
+           "all", "all", "events", "us_fiscal",
            ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL"),
            sum_of=("removals_criminal", "removals_noncriminal")),
     Series("us_ice_removals", "ICE removals (ICE counts, which include some returns)",
            "removals", "USA", ("ICE",), "all", "all", "events", "us_fiscal",
-           range(2008, 2018), ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
+           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
     Series("us_returns", "US returns (DHS Yearbook)", "returns", "USA", ("DHS_OIS",), "all",
-           "all", "events", "us_fiscal", range(2008, 2018),
+           "all", "events", "us_fiscal",
            ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
     Series("mx_returns", "Mexico's returns of foreigners (devoluciones)", "devoluciones",
-           "MEX", ("INM_UPM",), "all", "all", "events", "calendar", range(2010, 2018),
+           "MEX", ("INM_UPM",), "all", "all", "events", "calendar",
            ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
     Series("received_from_mexico", "Nationals returned from Mexico, as counted by their "
            "country", "repatriations_received", "MEX",
            ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
-           "all", "all", "persons", "calendar", range(2010, 2018),
+           "all", "all", "persons", "calendar",
            ("GTM", "HND", "SLV", "NTCA"), own_country=True),
     Series("received_from_us", "Nationals returned from the US, as counted by their country",
            "repatriations_received", "USA",
            ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"), "all",
-           "all", "persons", "calendar", range(2010, 2018), ("GTM", "HND", "SLV", "NTCA"),
+           "all", "persons", "calendar", ("GTM", "HND", "SLV", "NTCA"),
            own_country=True),
 )
 
 PREFERENCE_RULE = """
 One figure per series, year and nationality. A series fixes the measure, the acting state,
 the age group, the accompaniment, the unit (persons or events) and the year basis (US fiscal or
-calendar), so figures of different kinds never compete and are never added together.
+calendar), so figures of different kinds never compete and are never added together. Its
+years are the article's period (2008–2017), stretched to every year one of its whole-year
+figures covers: no figure is cut off by a fixed range.
 
 1. Candidates cover exactly that fiscal or calendar year (part-year figures never fill a
    cell; they are listed in its note), cover the whole measure (no `detail` such as a
@@ -350,7 +351,21 @@ def _cell(s: Series, year: int, nat: str, here: list[dict], cells: dict,
     else:
         cell.update(value=None, qualifier=None, reporter=None, confidence=None, status="gap",
                     rule="no whole-year figure read", figure_ids=None, source_ids=None)
+    chosen = set((cell["figure_ids"] or "").split(";"))
+    cell["other_figure_ids"] = ";".join(sorted(r["figure_id"] for r in here
+                                               if r["figure_id"] not in chosen)) or None
     return cell
+
+
+def series_years(s: Series, pools: dict[tuple, list[dict]]) -> range:
+    """The series' years: the study years (``schema.STUDY_YEARS``), stretched to every year
+    that a whole-year figure of the series (or of the measures it is the sum of) covers, for
+    its nationalities and counters: a new year's figure brings its year in."""
+    keys = [_series_key(s), *((m, *_series_key(s)[1:]) for m in s.sum_of)]
+    years = [r["year"] for key in keys for r in pools.get(key, [])
+             if r["year"] is not None and r["nationality"] in s.nationalities
+             and s.accepts(r["reporter"], r["nationality"])]
+    return range(min([schema.STUDY_YEARS[0], *years]), max([schema.STUDY_YEARS[1], *years]) + 1)
 
 
 def preferred_series(deportations: pd.DataFrame, series: tuple[Series, ...]) -> pd.DataFrame:
@@ -361,7 +376,7 @@ def preferred_series(deportations: pd.DataFrame, series: tuple[Series, ...]) -> 
     out = []
     for s in series:
         pool = pools.get(_series_key(s), [])
-        for year in s.years:
+        for year in series_years(s, pools):
             lo, hi = _window(year, s.year_basis)
             in_year = [r for r in pool if r["period_start"] >= lo and r["period_end"] <= hi]
             cells: dict[str, dict] = {}
@@ -370,6 +385,25 @@ def preferred_series(deportations: pd.DataFrame, series: tuple[Series, ...]) -> 
                 cells[nat] = _cell(s, year, nat, here, cells, pools)
                 out.append(cells[nat])
     return provenance.typed_frame(out, schema.CHILD_BY_YEAR)
+
+
+def why_unused(r: dict, series: tuple[Series, ...] = CHILD_SERIES + ALL_AGES_SERIES) -> str:
+    """Why a figure fills, competes for and is noted in no cell of any series."""
+    kind = (f"{r['measure']} by {r['deporting_state']}, {r['age_group']}, "
+            f"{r['accompaniment']}, {r['unit']}, {r['year_basis']} years")
+    matching = [s for s in series if _series_key(s) == _row_key(r)
+                or (r["measure"] in s.sum_of and _series_key(s)[1:] == _row_key(r)[1:])]
+    if not matching:
+        return f"no series counts {kind}"
+    names = ", ".join(s.id for s in matching)
+    if all(r["nationality"] not in s.nationalities for s in matching):
+        return f"nationality {r['nationality']} is not a column of {names}"
+    if not any(s.accepts(r["reporter"], r["nationality"]) for s in matching):
+        return f"{names} does not take counts by {r['reporter']}"
+    if r["year"] is None:
+        return (f"its period {r['period_start']}..{r['period_end']} does not lie inside one "
+                f"{r['year_basis'].replace('_', ' ')} year of {names}")
+    return f"a part of a sum ({names}) whose other parts come from another source"
 
 
 # --------------------------------------------------------------------------------------

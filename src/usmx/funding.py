@@ -43,8 +43,8 @@ STAGE_ORDER = {"appropriated": 0, "allocated": 1}
 
 PREFERENCE_RULE = """
 One figure per fiscal year and account (ESF, INCLE, FMF, TOTAL) of Mérida Initiative money
-for Mexico, for every fiscal year from the first to the last that any single-year Mérida
-figure for Mexico covers (FY2008–FY2017 in the current record). Candidates are figures for
+for Mexico, for every fiscal year of the article's period (FY2008–FY2017) and any other year
+a single-year Mérida figure for Mexico covers. Candidates are figures for
 that single fiscal year, program `merida`, recipient `MEX`, at stage `appropriated` or, where
 only a spending plan splits an appropriation by account, `allocated`, with confidence high
 or medium, covering the whole program and account (no `component`). Requests, committee
@@ -184,9 +184,10 @@ def _merida_cell(cands: list[dict], fy: int, account: str) -> dict:
 
 
 def data_years(rows: list[dict]) -> range:
-    """Every fiscal year from the first to the last that a single-year figure covers."""
+    """The study years (``schema.STUDY_YEARS``), stretched to every fiscal year that a
+    single-year figure covers: no year of the data is ever cut off."""
     years = [r["fy_start"] for r in rows if r["fy_start"] == r["fy_end"]]
-    return range(min(years), max(years) + 1) if years else range(0)
+    return range(min([schema.STUDY_YEARS[0], *years]), max([schema.STUDY_YEARS[1], *years]) + 1)
 
 
 def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
@@ -205,10 +206,14 @@ def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
         for account in MERIDA_ACCOUNTS:
             accounts = (account,) if account == "TOTAL" else (account, "UNSPECIFIED")
             note = "; ".join(_describe(r) for r in others if r["account"] in accounts)
-            out.append({"fiscal_year": fy, "account": account,
-                        **_merida_cell(cands, fy, account),
+            cell = _merida_cell(cands, fy, account)
+            chosen = set((cell["figure_ids"] or "").split(";"))
+            listed = sorted(r["figure_id"] for r in year if r["account"] in accounts
+                            and r["figure_id"] not in chosen)
+            out.append({"fiscal_year": fy, "account": account, **cell,
                         "n_candidates": sum(r["account"] == account for r in cands),
-                        "note": f"other figures: {note}" if note else None})
+                        "note": f"other figures: {note}" if note else None,
+                        "other_figure_ids": ";".join(listed) or None})
     return provenance.typed_frame(out, schema.MERIDA_BY_FY)
 
 
@@ -273,8 +278,8 @@ SERIES_RULE = f"""
 One figure per declared series, fiscal year, recipient, account and stage. A series fixes
 its recipients, its scope (Mérida money only; all the money in an account, Mérida or not;
 or all US assistance), its accounts and its stages, so figures of different scopes or stages
-never compete and are never added together. Its years run from the first to the last
-fiscal year that one of its figures covers; nothing else fixes them.
+never compete and are never added together. Its years are the article's period
+(FY2008–FY2017), stretched to every year one of its figures covers: no figure is cut off.
 
 1. Candidates cover exactly that fiscal year, the whole account (no `component`), carry no
    `as_of` date (cumulative-to-date figures are not annual), and have confidence high or
@@ -294,9 +299,11 @@ def _series_cell(s: FundingSeries, here: list[dict]) -> dict:
           and preference.fills(r)]
     choice = preference.pick(ok, [preference.order("source_id", s.sources,
                                                    "the series' preferred source family")])
-    others = "; ".join(_describe(r) for r in sorted(here, key=lambda r: r["figure_id"])
-                       if r not in ok)
-    cell = {"n_candidates": len(ok), "note": f"other figures: {others}" if others else None}
+    rest = [r for r in sorted(here, key=lambda r: r["figure_id"]) if r not in ok]
+    others = "; ".join(_describe(r) for r in rest)
+    cell = {"n_candidates": len(ok), "note": f"other figures: {others}" if others else None,
+            "other_figure_ids": ";".join(sorted(r["figure_id"] for r in here if choice is None
+                                                or r is not choice.best)) or None}
     if choice is None:
         return {**cell, "amount_usd": None, "qualifier": None, "vehicle": None,
                 "confidence": None, "status": "gap", "figure_ids": None, "source_ids": None,
@@ -320,7 +327,8 @@ def _merida_as_series(merida: pd.DataFrame) -> list[dict]:
             "figure_stage": r["stage"], "vehicle": None if r["amount_usd"] is None else "all",
             **{k: r[k] for k in ("amount_usd", "qualifier", "amount_usd_constant",
                                  "price_base", "confidence", "status", "rule",
-                                 "n_candidates", "figure_ids", "source_ids", "note")}})
+                                 "n_candidates", "figure_ids", "source_ids", "note",
+                                 "other_figure_ids")}})
     return out
 
 
@@ -557,6 +565,19 @@ def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> list[dict]
                       f"annual figures {int(row.annual_sum_usd):,}: {row.years_detail}",
         })
     return records
+
+
+def why_unused(r: dict) -> str:
+    """Why a funding figure fills, competes for and is noted in no cell, check or claim."""
+    what = f"{r['program']} {r['account']} {r['stage']} for {r['recipient']}"
+    if r["fy_start"] != r["fy_end"]:
+        return (f"covers FY{r['fy_start']}-FY{r['fy_end']}: no annual series takes a "
+                f"several-year figure, and no check uses this one ({what})")
+    if not any(s.covers(r) for s in SERIES):
+        return f"no series counts {what}"
+    if r["component"] is not None:
+        return f"covers a part ({r['component']}), not the whole account"
+    return f"not used by any series, check or claim ({what})"
 
 
 # Measures that two datasets label differently but that are the same thing: the budget

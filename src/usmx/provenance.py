@@ -144,5 +144,40 @@ def combine(frames: list[tuple[str, pd.DataFrame]], what: str) -> pd.DataFrame:
     return out.drop(columns=["_file"])
 
 
+def used_figure_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Every figure id a processed table names: chosen, noted, checked, divided by or cited
+    by a claim (columns figure_id, figure_ids, other_figure_ids, population_figure_ids) —
+    except in the tables that list all figures."""
+    used: set[str] = set()
+    listing = {"funding", "deportations", "conflicts", "unused_figures"}
+    for name, frame in tables.items():
+        if name in listing:
+            continue
+        for col in ("figure_id", "figure_ids", "other_figure_ids", "population_figure_ids"):
+            if col in frame.columns:
+                for value in frame[col].dropna():
+                    used.update(str(value).split(";"))
+    return used
+
+
+def unused_figures(figures: list[tuple[str, pd.DataFrame, Callable[[dict], str]]],
+                   used: set[str]) -> pd.DataFrame:
+    """The published figures no processed table uses, each with the reason (so that no
+    figure is dropped without a word)."""
+    rows = []
+    for table, frame, why in figures:
+        value = "amount_usd" if "amount_usd" in frame.columns else "value"
+        for r in records(frame):
+            if r["figure_id"] in used:
+                continue
+            period = (f"FY{r['fy_start']}" + ("" if r["fy_end"] == r["fy_start"]
+                                              else f"-FY{r['fy_end']}")
+                      if "fy_start" in r else f"{r['period_start']}..{r['period_end']}")
+            rows.append({"table": table, "figure_id": r["figure_id"], "period": period,
+                         "value": r[value], "source_id": r["source_id"], "reason": why(r)})
+    out = typed_frame(rows, schema.UNUSED)
+    return out.sort_values(["table", "figure_id"], ignore_index=True)
+
+
 def drop_line(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[LINE]).copy()

@@ -260,6 +260,9 @@ VERDICTS: dict[str, str] = {
 }
 
 FY_MIN, FY_MAX = 2000, 2030
+# The years the article covers: every preferred series shows each of them (as a gap where it
+# has no figure), and stretches beyond them to whatever years its own figures cover.
+STUDY_YEARS = (2008, 2017)
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 DATE_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
@@ -435,6 +438,9 @@ def _choice_fields(competing: str, note: str) -> tuple[Field, ...]:
         Field("figure_ids", "string", "The figure(s) used, separated by ';'", required=False),
         Field("source_ids", "string", "Their sources, separated by ';'", required=False),
         Field("note", "string", note, required=False),
+        Field("other_figure_ids", "string", "The cell's other figures: rivals the rule put "
+              "behind the chosen one, and those listed in the note; separated by ';'",
+              required=False),
     )
 
 
@@ -605,6 +611,25 @@ CONFLICTS = Table(
         Field("figure_ids", "string", "The figures, separated by ';'"),
         Field("source_ids", "string", "Their sources, separated by ';'"),
         Field("detail", "string", "Each figure with its source and qualifier"),
+    ),
+)
+
+UNUSED = Table(
+    name="unused_figures",
+    path="data/processed/unused_figures.csv",
+    description="Published figures that no preferred table, check, rate or claim uses — "
+    "neither chosen for, nor competing for, nor noted in any cell — each with the reason. "
+    "Nothing in data/raw/ is dropped without a word: a figure here is kept in funding.csv or "
+    "deportations.csv, and this table says why no series shows it.",
+    primary_key=("table", "figure_id"),
+    fields=(
+        Field("table", "string", "The table of all figures it is in (funding or "
+              "deportations)"),
+        Field("figure_id", "string", "The figure"),
+        Field("period", "string", "Its period (fiscal years, or first..last month)"),
+        Field("value", "integer", "The figure (US dollars, or its count's unit)", minimum=0),
+        Field("source_id", "string", "Its source"),
+        Field("reason", "string", "Why no series, check or claim uses it"),
     ),
 )
 
@@ -910,7 +935,7 @@ RAW_TABLES = (SOURCES, FUNDING_RAW, FUNDING_SNAPSHOT, DEPORTATIONS_RAW, EVENTS_R
               PRICES_RAW, POPULATION_RAW)
 PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_SERIES, MEXICO_FUNDING, FUNDING_CHECKS,
                     DEPORTATIONS, CHILD_BY_YEAR, ALL_AGES_BY_YEAR, DEPORTATION_CHECKS,
-                    CONFLICTS, EVENTS, CLAIMS, SOURCES_PROCESSED)
+                    CONFLICTS, UNUSED, EVENTS, CLAIMS, SOURCES_PROCESSED)
 
 # --------------------------------------------------------------------------------------
 # Validation

@@ -18,6 +18,14 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TOKEN = "usmx-test"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen
+ALL_EXECUTED = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(e => e.textContent.trim());
+  return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
+}"""
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
@@ -36,8 +44,13 @@ def lab(tmp_path_factory):
     nbdir = work / "notebooks"
     shutil.copytree(ROOT / "notebooks", nbdir)
     env = {**os.environ}
-    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
+    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR",
+                "JUPYTERLAB_WORKSPACES_DIR", "JUPYTERLAB_SETTINGS_DIR"):
         env[var] = str(work / var.lower())
+    # every cell in the page (no windowing), so the checks see all prompts and outputs
+    tracker = work / "jupyterlab_settings_dir" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env["USMX_ROOT"] = str(ROOT)
     port = _free_port()
     server = subprocess.Popen(
@@ -76,22 +89,27 @@ def test_notebook_runs_in_jupyterlab(lab, name):
                                     args=["--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{lab}/lab/tree/{name}.ipynb?token={TOKEN}")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
+            # a workspace of its own, reset: no notebook of an earlier test is restored into
+            # a hidden tab
+            page.goto(f"{lab}/lab/workspaces/test-{name}/tree/{name}.ipynb?reset&token={TOKEN}")
+            page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=120_000)
+            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=120_000)
             page.click(".lm-MenuBar-itemLabel:text-is('Run')")
             page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+            # what Run All means: every code cell has run (an execution count in its
+            # prompt) and the kernel is idle again
+            page.wait_for_function(ALL_EXECUTED, timeout=240_000)
+            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
             page.wait_for_function(
-                f"document.querySelectorAll('.jp-OutputArea-output img').length >= {n_charts}",
-                timeout=90_000)
-            page.wait_for_selector(".jp-OutputArea-output table", state="attached",
-                                   timeout=30_000)
+                f"document.querySelectorAll('{PANEL} .jp-OutputArea-output img').length "
+                f">= {n_charts}", timeout=60_000)
+            assert page.query_selector(f"{PANEL} .jp-OutputArea-output table") is not None
             errors = page.query_selector_all(
-                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+                f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
             tracebacks = [e.inner_text() for e in errors if "Error" in e.inner_text()]
             assert tracebacks == []
             alts = [img.get_attribute("alt") or "" for img in
-                    page.query_selector_all(".jp-OutputArea-output img")]
+                    page.query_selector_all(f"{PANEL} .jp-OutputArea-output img")]
             assert len(alts) >= n_charts
         finally:
             browser.close()

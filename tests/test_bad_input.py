@@ -248,3 +248,18 @@ def test_unrecorded_raw_file(built, capsys):
     (built.raw / "extra.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     err = _run(built, capsys)
     assert "data/raw/extra.csv: not recorded in data/raw/manifest.json" in err
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("originators", "CBP;NASA", "is not one or more originator codes"),
+    ("originators", "", "is empty"),
+    ("carrier_kind", "tabloid", "is not a known carrier kind code"),
+    ("carrier_kind", "", "is empty"),
+])
+def test_source_without_originator_or_carrier_kind(built, capsys, column, value, message):
+    """Every source says whose figures it carries and what kind of document carries them;
+    an unknown code or an empty cell stops the build at the registry's line."""
+    path = built.sources_raw
+    _set(path, 5, column, value)
+    err = _run(built, capsys)
+    assert f"data/raw/sources.csv:5: column {column!r} value {value!r}: {message}" in err

@@ -9,7 +9,7 @@ import matplotlib.text
 import pandas as pd
 import pytest
 
-from usmx import tables
+from usmx import schema, tables
 from usmx.charts import CHARTS, style
 from usmx.charts.export import export_all, render
 
@@ -41,13 +41,20 @@ def test_every_chart_has_title_source_line_and_credit(figs, t):
         footer = " ".join(texts(fig, "usmx-footer"))
         assert footer.startswith("Source: ")
         assert texts(fig, "usmx-credit") == [style.CREDIT]
-        # the source line is built from the registry: every short attribution of the
-        # sources of the data drawn, and nothing else
-        registry = t["sources_processed"].set_index("source_id")["attribution_short"]
-        expected = {registry[i] for i in style.ids_from(meta.data)}
+        # the source line is built from the registry: every source of the data drawn is
+        # named, or counted under its originator; the manifest lists them all
+        registry = t["sources_processed"].set_index("source_id")
+        ids = set(style.ids_from(meta.data))
         assert meta.source_line == style.source_line(meta.source_ids, t["sources_processed"])
-        for name_ in expected:
-            assert name_ in meta.source_line
+        assert {d["source_id"] for d in meta.source_details} == ids
+        names = {registry.loc[i, "attribution_short"] for i in ids}
+        named = {n for n in names if n in meta.source_line}
+        counted = sum(int(n) for n in re.findall(r"(\d+) others", meta.source_line))
+        assert len(named) + counted >= len(names)
+        for i in ids:
+            if registry.loc[i, "carrier_kind"] != "originator":
+                first = registry.loc[i, "originators"].split(";")[0]
+                assert f"{schema.ORIGINATOR_SHORT[first]}" in meta.source_line
         assert len(meta.alt_text) > 80 and meta.description
 
 

@@ -20,7 +20,7 @@ DEFAULTS = dict(
     amount_usd=100, qualifier="exact", as_of=pd.NA, source_id="S_A", locator="p. 1",
     confidence="high", note=pd.NA, attribution_short="A", publisher="P", document=pd.NA,
     source_kind="official", date_published="2012-01-01", url="https://example.org",
-    carrier=pd.NA,
+    carrier=pd.NA, originators="STATE", carrier_kind="originator",
 )
 
 
@@ -183,8 +183,9 @@ def test_cumulative_check_reads_the_data():
 
 
 def test_rule_text_is_in_the_dictionary():
-    text = schema.dictionary_markdown({"x": PREFERENCE_RULE})
+    text = " ".join(schema.dictionary_markdown({"x": PREFERENCE_RULE}).split())
     assert "official source before secondary" in text
+    assert "the originator's own document, then an official reprint" in text
     assert "never zero" in text
 
 

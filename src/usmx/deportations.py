@@ -127,8 +127,10 @@ figures covers: no figure is cut off by a fixed range.
    single route or component), come from one of the series' accepted counters, and have
    confidence high or medium.
 2. Among candidates the first of these orderings decides: the series' preferred counter;
-   official source before secondary; confidence high, medium, low; qualifier exact before
-   qualified; the latest source version first; then figure id.
+   the counter's own document, then an official reprint (CRS, GAO, testimony), then research
+   or news, and a partisan outlet last; official source before secondary; confidence high,
+   medium, low; qualifier exact before qualified; the latest source version first; then
+   figure id. The cell's rule names the ordering that decided.
 3. A cell with no published figure is `derived` when its parts are published: removals as
    the sum of criminal and non-criminal removals given by one source; a Guatemala +
    Honduras + El Salvador (NTCA) cell as the sum of the three country cells when all three

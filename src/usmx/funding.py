@@ -59,9 +59,11 @@ cell; they are listed in its note.
    whose published total is fully accounted for by its published account figures contributes
    zero to the other accounts. If any act has no figure, the cell is a gap.
 3. Among competing figures for the same act the first of these orderings decides: stage
-   appropriated before allocated; official source before secondary; confidence high, medium,
-   low; qualifier exact before qualified; the latest source version first; then figure id
-   (only to make ties deterministic). The cell's rule names the ordering that decided.
+   appropriated before allocated; the originator's own document, then an official reprint
+   (CRS, GAO, testimony), then research or news, and a partisan outlet last; official source
+   before secondary; confidence high, medium, low; qualifier exact before qualified; the latest
+   source version first; then figure id (only to make ties deterministic). The cell's rule
+   names the ordering that decided.
 4. A cell with no figure is status `gap` with an empty amount, never zero.
 
 Derived sums are `exact` only when every part is exact, otherwise `about`.

@@ -48,6 +48,11 @@ def order(column: str, ranking: Mapping[str, int] | Sequence[str], name: str) ->
     return Rule(name, lambda r: ranking.get(r[column], last))
 
 
+CARRIER_ORDER = {"originator": 0, "official_reprint": 1, "research": 2, "news": 2,
+                 "partisan": 3}  # research and news rank alike: exactness etc. decide
+ORIGINATOR_FIRST = Rule("the originator's own document before an official reprint, before "
+                        "research or news, before a partisan outlet",
+                        lambda r: CARRIER_ORDER[r.get("carrier_kind") or "partisan"])
 OFFICIAL_FIRST = Rule("official source before secondary",
                       lambda r: KIND_ORDER[r["source_kind"]])
 HIGHER_CONFIDENCE = Rule("higher confidence", lambda r: CONFIDENCE_ORDER[r["confidence"]])
@@ -55,9 +60,12 @@ EXACT_FIRST = Rule("exact before qualified", lambda r: r["qualifier"] != "exact"
 LATEST_FIRST = Rule("latest source version", _latest_key)
 FIGURE_ID = Rule("figure id (only to break a tie)", lambda r: r["figure_id"])
 
-STANDARD_RULES = (OFFICIAL_FIRST, HIGHER_CONFIDENCE, EXACT_FIRST, LATEST_FIRST, FIGURE_ID)
+STANDARD_RULES = (ORIGINATOR_FIRST, OFFICIAL_FIRST, HIGHER_CONFIDENCE, EXACT_FIRST,
+                  LATEST_FIRST, FIGURE_ID)
 
-STANDARD_TEXT = ("official source before secondary; confidence high, medium, low; qualifier "
+STANDARD_TEXT = ("the originator's own document, then an official reprint (CRS, GAO, "
+                 "testimony), then research or news, and a partisan outlet last; official source "
+                 "before secondary; confidence high, medium, low; qualifier "
                  "exact before qualified; the latest source version first; then figure id "
                  "(only to make ties deterministic)")
 

@@ -25,8 +25,9 @@ def load_raw(path: Path, table: schema.Table, label: str,
 
 def attach_attribution(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Join each figure's source attribution (short line, publisher, kind, date, URL)."""
-    attribution = sources[["source_id", "attribution_short", "publisher", "carrier",
-                           "document", "kind", "date_published", "url"]].rename(
+    attribution = sources[["source_id", "attribution_short", "publisher", "originators",
+                           "carrier_kind", "carrier", "document", "kind", "date_published",
+                           "url"]].rename(
         columns={"kind": "source_kind"})
     attribution = attribution.replace({c: {"": pd.NA} for c in
                                        ("carrier", "document", "date_published")})

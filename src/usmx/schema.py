@@ -119,6 +119,54 @@ SOURCE_KINDS: dict[str, str] = {
     "secondary": "News, NGO or blog, or a third party's copy whose fidelity is not "
     "established",
 }
+ORIGINATORS: dict[str, str] = {
+    "CBP": "US Customs and Border Protection (Border Patrol)",
+    "ICE": "US Immigration and Customs Enforcement",
+    "DHS_OIS": "DHS Office of Immigration Statistics (Yearbook)",
+    "HHS_ORR": "HHS Office of Refugee Resettlement",
+    "INM_UPM": "Mexico's migration institute (INM) and its statistics unit (UPM, SEGOB)",
+    "SRE": "Mexico's foreign ministry",
+    "GTM_GOV": "Guatemala's government (DGM, SBS, foreign ministry)",
+    "HND_GOV": "Honduras' government (CONMIGHO, CENISS, DINAF)",
+    "SLV_GOV": "El Salvador's government (DGME)",
+    "NTCA_GOV": "The governments of El Salvador, Guatemala and Honduras together",
+    "IOM": "International Organization for Migration",
+    "UNHCR": "UN Refugee Agency",
+    "UNICEF": "UNICEF",
+    "STATE": "US Department of State",
+    "USAID": "US Agency for International Development",
+    "DOD": "US Department of Defense",
+    "CONGRESS": "US Congress (statutes, appropriation acts, committee reports)",
+    "GAO": "US Government Accountability Office",
+    "CRS": "Congressional Research Service (its own estimate)",
+    "WORLDBANK": "World Bank",
+    "BLS": "US Bureau of Labor Statistics",
+    "UWCHR": "University of Washington Center for Human Rights (its own FOIA analysis)",
+    "MPI": "Migration Policy Institute (its own compilation)",
+    "OTHER": "Another body (named in the source's title or citation)",
+}
+# Short names for chart source lines ("CBP, via ...").
+ORIGINATOR_SHORT: dict[str, str] = {
+    "CBP": "CBP", "ICE": "ICE", "DHS_OIS": "DHS", "HHS_ORR": "HHS ORR", "INM_UPM": "INM/UPM",
+    "SRE": "SRE", "GTM_GOV": "Guatemala govt.", "HND_GOV": "Honduras govt.",
+    "SLV_GOV": "El Salvador govt.", "NTCA_GOV": "Guatemala, Honduras, El Salvador govts.",
+    "IOM": "IOM", "UNHCR": "UNHCR", "UNICEF": "UNICEF", "STATE": "US State Dept.",
+    "USAID": "USAID", "DOD": "US Defense Dept.", "CONGRESS": "US Congress", "GAO": "GAO",
+    "CRS": "CRS", "WORLDBANK": "World Bank", "BLS": "BLS", "UWCHR": "UWCHR", "MPI": "MPI",
+    "OTHER": "other bodies",
+}
+CARRIER_KINDS: dict[str, str] = {
+    "originator": "The originating body's own document or data file (or a faithful copy of "
+    "it, named in `carrier`)",
+    "official_reprint": "Another official body quoting the originator: CRS, GAO, testimony, "
+    "a member of Congress, an embassy",
+    "research": "An NGO, think tank, university or UN agency report compiling others' figures",
+    "news": "A wire service, newspaper or broadcaster",
+    "partisan": "A partisan outlet, advocacy or law-firm blog, content farm or handout of "
+    "unclear origin (a last resort)",
+}
+CARRIER_ORDER = {k: i for i, k in enumerate(CARRIER_KINDS)}
+
 STATUSES: dict[str, str] = {
     "published": "A figure printed in a source",
     "derived": "Computed from published figures by the rule shown (a sum of parts)",
@@ -370,6 +418,13 @@ SOURCES = Table(
         Field("title", "string", "Title of the document or page"),
         Field("publisher", "string", "Publisher and, where known, author: whose figures these "
               "are (the originating body)"),
+        Field("originators", "string", "Whose counts or figures the document carries (the "
+              "originating bodies), separated by ';'", pattern=r"^(" + "|".join(ORIGINATORS)
+              + r")(;(" + "|".join(ORIGINATORS) + r"))*$",
+              pattern_hint="one or more originator codes separated by ';' (see *originator* "
+              "codes)"),
+        Field("carrier_kind", "string", "What kind of document carries them", codes=CARRIER_KINDS,
+              codes_name="carrier kind"),
         Field("carrier", "string", "Who made the copy that was read, when it is not the "
               "publisher's own release: a transcription or a public repository holding the "
               "data file (with its commit)", required=False),
@@ -408,6 +463,9 @@ FUNDING_NATURAL_KEY = ("fy_start", "fy_end", "donor", "recipient", "program", "a
 _ATTRIBUTION = (
     Field("attribution_short", "string", "Short attribution of the source (chart footers)"),
     Field("publisher", "string", "Publisher of the source (whose figures these are)"),
+    Field("originators", "string", "Whose figures the source carries (';'-separated)"),
+    Field("carrier_kind", "string", "What kind of document carries them",
+          codes=CARRIER_KINDS, codes_name="carrier kind"),
     Field("carrier", "string", "Who made the copy read, when not the publisher's own "
           "release", required=False),
     Field("document", "string", "Document number of the source", required=False),
@@ -1070,6 +1128,7 @@ _CODE_LISTS: list[tuple[str, Mapping[str, str]]] = [
     ("recipient", RECIPIENTS), ("donor", DONORS), ("program", PROGRAMS),
     ("account", ACCOUNTS), ("stage", STAGES), ("vehicle", VEHICLES),
     ("qualifier", QUALIFIERS), ("confidence", CONFIDENCES), ("source kind", SOURCE_KINDS),
+    ("originator", ORIGINATORS), ("carrier kind", CARRIER_KINDS),
     ("scope", SCOPES), ("status", STATUSES), ("check result", CHECK_RESULTS),
     ("check basis", CHECK_BASES), ("conflict kind", CONFLICT_KINDS),
     ("year basis", YEAR_BASES), ("reporter", REPORTERS), ("deporting state", DEPORTING_STATES),

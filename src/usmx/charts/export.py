@@ -175,7 +175,8 @@ def manifest_entry(fig: Figure) -> dict:
     return {
         "id": meta.id, "title": meta.title, "subtitle": meta.subtitle,
         "description": meta.description, "alt_text": meta.alt_text,
-        "source_line": meta.source_line, "sources": meta.source_ids, "notes": meta.notes,
+        "source_line": meta.source_line, "sources": meta.source_ids,
+        "source_details": meta.source_details, "notes": meta.notes,
         "files": {fmt: f"{meta.id}.{fmt}" for fmt in (*FORMATS, "csv")},
     }
 

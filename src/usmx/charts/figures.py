@@ -23,6 +23,7 @@ from usmx.charts.style import (
     ids_from,
     new_figure,
     period_notes,
+    source_entries,
     source_line,
     thousands,
     year_axis,
@@ -93,7 +94,7 @@ def _meta(id_, title, subtitle, description, alt_text, data, tables, extra_notes
     return ChartMeta(id=id_, title=title, subtitle=subtitle, description=description,
                      alt_text=alt_text, source_ids=sorted(set(ids)),
                      source_line=source_line(ids, tables["sources_processed"]), notes=notes,
-                     data=data)
+                     data=data, source_details=source_entries(ids, tables["sources_processed"]))
 
 
 def _fmt_range(values) -> str:

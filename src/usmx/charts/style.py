@@ -44,6 +44,7 @@ class ChartMeta:
     source_line: str
     notes: list[str]
     data: pd.DataFrame = field(repr=False)
+    source_details: list[dict] = field(default_factory=list)
 
 
 @contextmanager
@@ -53,15 +54,46 @@ def house_style() -> Iterator[None]:
         yield
 
 
+MAX_CARRIERS = 3  # carriers named per originator in a source line; the rest are counted
+
+
 def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
-    """'Source: ...' built from the registry's short attributions (never typed by hand)."""
+    """'Source: ...' built from the registry (never typed by hand): the originator first and
+    the document that carried its figures after it ('CBP, via Pew (2014)'); an originator's
+    own document by its own name. Past three carriers an originator's list is counted, not
+    named: the chart's CSV and manifest list every source."""
+    from usmx.schema import ORIGINATOR_SHORT
+
     ids = sorted(set(source_ids))
-    known = sources.set_index("source_id")["attribution_short"]
+    known = sources.set_index("source_id")
     missing = [i for i in ids if i not in known.index]
     if missing:
         raise KeyError(f"sources not in the registry: {missing}")
-    names = list(dict.fromkeys(known[i] for i in ids))
-    return "Source: " + "; ".join(sorted(names, key=str.casefold)) + "."
+    own: set[str] = set()
+    via: dict[str, set[str]] = {}
+    for i in ids:
+        row = known.loc[i]
+        if row["carrier_kind"] == "originator":
+            own.add(row["attribution_short"])
+        else:
+            who = ", ".join(ORIGINATOR_SHORT[o] for o in str(row["originators"]).split(";"))
+            via.setdefault(who, set()).add(row["attribution_short"])
+    parts = sorted(own, key=str.casefold)
+    for who in sorted(via, key=str.casefold):
+        names = sorted(via[who], key=str.casefold)
+        if len(names) > MAX_CARRIERS:
+            names = [*names[:MAX_CARRIERS - 1], f"{len(names) - MAX_CARRIERS + 1} others"]
+        parts.append(f"{who}, via {', '.join(names)}")
+    return "Source: " + "; ".join(parts) + "."
+
+
+def source_entries(source_ids: Iterable[str], sources: pd.DataFrame) -> list[dict]:
+    """Every source of a chart with its originators and carrier kind (for the manifest)."""
+    known = sources.set_index("source_id")
+    return [{"source_id": i, "attribution": known.loc[i, "attribution_short"],
+             "originators": str(known.loc[i, "originators"]).split(";"),
+             "carrier_kind": known.loc[i, "carrier_kind"], "url": known.loc[i, "url"]}
+            for i in sorted(set(source_ids))]
 
 
 def ids_from(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:

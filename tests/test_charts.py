@@ -146,11 +146,25 @@ def test_official_share_of_the_money_drawn(figs, t):
 def test_child_panels_and_series(figs):
     fig = figs["child-deportations"]
     titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
-    assert titles == ["All nationalities", "Guatemala", "Honduras", "El Salvador", "Mexico"]
-    assert len(fig.axes[0].get_lines()) >= 3
+    assert titles == ["Guatemala", "Honduras", "El Salvador", "All nationalities (own scale)",
+                      "Mexican children (own scale)"]
     data = fig.usmx.data
-    assert set(data["panel"]) == set(titles)
+    assert set(data["panel"]) == {"Guatemala", "Honduras", "El Salvador",
+                                  "All nationalities", "Mexico"}
     assert data["value"].notna().all()  # only published or derived values are drawn
+    # the three countries share one scale, and the scale is said in the subtitle
+    tops = {ax.get_ylim()[1] for ax in fig.axes[:3]}
+    assert len(tops) == 1 and "share one scale" in fig.usmx.subtitle
+    # who returned the children sets the colour: Mexico vermillion, the US blue
+    colors = {ln.get_label(): ln.get_color() for ax in fig.axes for ln in ax.get_lines()
+              if not ln.get_label().startswith("_")}
+    for label, color in colors.items():
+        want = (style.COLORS["vermillion"] if label.startswith("Returned by Mexico")
+                else style.COLORS["blue"])
+        assert color == want, label
+    # lines near zero have their values written
+    values = {t.get_gid() for ax in fig.axes[:3] for t in ax.texts if t.get_gid()}
+    assert "value-us_juvenile_air_removals-GTM-2011" in values
 
 
 def test_gaps_break_lines_instead_of_dropping_to_zero(figs):

@@ -75,13 +75,14 @@ def program_date(tables: Tables) -> tuple[float, str]:
     return year + (month - 1) / 12, f"{MONTHS[month - 1]} {year}"
 
 
-def _mark_program(ax, tables: Tables, label: bool = False) -> None:
+def _mark_program(ax, tables: Tables, label: bool = False, side: str = "right") -> None:
     x, when = program_date(tables)
     ax.axvline(x, color=COLORS["black"], linewidth=0.8, linestyle=":", zorder=1)
     if label:
         ax.annotate(f"Mexico's Southern Border\nProgram, {when}",
                     xy=(x, 1), xycoords=("data", "axes fraction"),
-                    xytext=(4, -2), textcoords="offset points", ha="left", va="top",
+                    xytext=(4 if side == "right" else -4, -2), textcoords="offset points",
+                    ha="left" if side == "right" else "right", va="top",
                     fontsize=7, color="#333333")
 
 
@@ -324,77 +325,119 @@ def merida_by_account(tables: Tables, first: int = 2008, last: int = 2017) -> Fi
 US_BLUE, US_SKY = COLORS["blue"], COLORS["sky"]
 MX_ORANGE, MX_VERMILLION = COLORS["orange"], COLORS["vermillion"]
 
+# Who returned the children sets the colour (Mexico vermillion, the US blue); the counter
+# sets the line: solid = arrivals counted by the receiving country, dashed = the deporting
+# state's own count, dotted = juveniles on ICE Air flights.
+MX_RETURN, US_RETURN = COLORS["vermillion"], COLORS["blue"]
+CHILD_MEASURES = {
+    "received_minors_from_mexico": ("Returned by Mexico: arrivals counted by the children's "
+                                    "country", MX_RETURN, "-", "o"),
+    "mx_minor_returns": ("Returned by Mexico: Mexico's own count (events)", MX_RETURN, "--",
+                         "s"),
+    "received_minors_from_us": ("Returned by the US: arrivals counted by the children's "
+                                "country", US_RETURN, "-", "o"),
+    "us_to_mexico_minor_repatriations": ("Returned by the US: arrivals counted by Mexico",
+                                         US_RETURN, "-", "o"),
+    "us_to_mexico_unaccompanied_repatriations": ("... of whom unaccompanied", US_RETURN,
+                                                 (0, (6, 2, 1, 2)), "D"),
+    "us_uac_removals": ("Removed by the US: ICE's count of unaccompanied children",
+                        US_RETURN, "--", "s"),
+    "us_juvenile_air_removals": ("Removed by the US: juveniles on ICE Air flights", US_RETURN,
+                                 ":", "^"),
+}
+COUNTRY_LINES = ("received_minors_from_mexico", "received_minors_from_us", "us_uac_removals",
+                 "us_juvenile_air_removals")
 CHILD_PANELS = [
-    ("ALL", [("mx_minor_returns", "Minors returned by Mexico (Mexico's count)", MX_ORANGE, "-"),
-             ("us_uac_removals", "Unaccompanied children removed by the US (ICE)", US_BLUE, "-"),
-             ("us_juvenile_air_removals", "Juveniles on US removal flights (ICE Air)", US_SKY,
-              "--")]),
-    *[(c, [("received_minors_from_mexico", "Minors returned from Mexico (origin country's "
-            "count)", MX_VERMILLION, "-"),
-           ("received_minors_from_us", "Minors returned from the US (origin country's count)",
-            COLORS["purple"], "-"),
-           ("us_uac_removals", "Unaccompanied children removed by the US (ICE)", US_BLUE, "-"),
-           ("us_juvenile_air_removals", "Juveniles on US removal flights (ICE Air)", US_SKY,
-            "--")])
-      for c in ("GTM", "HND", "SLV")],
-    ("MEX", [("us_to_mexico_minor_repatriations", "Mexican minors returned by the US "
-              "(Mexico's count)", COLORS["green"], "-"),
-             ("us_to_mexico_unaccompanied_repatriations", "... of whom unaccompanied",
-              COLORS["green"], "--"),
-             ("us_juvenile_air_removals", "Juveniles on US removal flights (ICE Air)", US_SKY,
-              "--")]),
+    *[(c, COUNTRY_LINES) for c in ("GTM", "HND", "SLV")],
+    ("ALL", ("mx_minor_returns", "us_uac_removals", "us_juvenile_air_removals")),
+    ("MEX", ("us_to_mexico_minor_repatriations", "us_to_mexico_unaccompanied_repatriations",
+             "us_juvenile_air_removals")),
 ]
+SHARED = ("GTM", "HND", "SLV")  # panels on one scale
+SMALL = 0.08  # a line whose top is under 8 % of its panel's scale gets its values written
 
 
-def _panels(tables, panels, first, last, ncols=3, height=7.4, label_program=False):
-    nrows = math.ceil((len(panels) + 1) / ncols)
-    fig, axes = new_figure(height, nrows=nrows, ncols=ncols, sharex=True)
-    flat = axes.ravel()
-    drawn, handles = [], {}
-    for ax, (nat, lines) in zip(flat, panels, strict=False):
-        for name, label, color, style in lines:
+def _label_small(ax, part: pd.DataFrame, color: str, top: float, nth: int) -> bool:
+    """Write the values of a line that sits near zero, so that it can be read: the line with
+    most points above its points, any other to their right, so the numbers do not collide."""
+    if part.empty or float(part["value"].max()) >= SMALL * top:
+        return False
+    above = nth == 0
+    for r in part.itertuples():
+        ax.annotate(f"{int(r.value):,}", (r.x, float(r.value)),
+                    xytext=(0, 4) if above else (4, 13), textcoords="offset points",
+                    ha="center" if above else "left", va="bottom",
+                    fontsize=5.8, color=color,
+                    gid=f"value-{r.series}-{r.nationality}-{r.year}")
+    return True
+
+
+def _child_panels(tables, first, last):
+    fig, axes = new_figure(7.8, nrows=2, ncols=3, sharex=True)
+    flat = list(axes.ravel())
+    drawn, handles, parts = [], {}, []
+    for ax, (nat, names) in zip(flat, CHILD_PANELS, strict=False):
+        own = nat not in SHARED
+        title = COUNTRY_NAMES[nat] if nat != "MEX" else "Mexican children"
+        ax.set_title(title + (" (own scale)" if own else ""))
+        for name in names:
+            label, color, style, marker = CHILD_MEASURES[name]
             try:
                 rows = series(tables, name, nat)
             except KeyError:
                 continue
             rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
-            part = _line(ax, rows, label, color, style)
+            part = _line(ax, rows, label, color, style, marker)
             drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
+            parts.append((ax, part, color))
             handles.setdefault(label, ax.get_lines()[-1])
-        ax.set_title(COUNTRY_NAMES[nat])
         year_axis(ax, first, last)
         thousands(ax)
         ax.set_ylim(bottom=0)
-        _mark_program(ax, tables, label=label_program and ax is flat[0])
-    for ax in flat[len(panels):]:
+        _mark_program(ax, tables, label=ax is flat[0], side="left")
+    shared = [ax for ax, (nat, _) in zip(flat, CHILD_PANELS, strict=False) if nat in SHARED]
+    top = max(ax.get_ylim()[1] for ax in shared)
+    for ax in shared:
+        ax.set_ylim(0, top)
+    written: dict = {}
+    for ax, part, color in sorted(parts, key=lambda p: -len(p[1])):
+        if _label_small(ax, part, color, ax.get_ylim()[1], written.get(ax, 0)):
+            written[ax] = written.get(ax, 0) + 1
+    for ax in flat[len(CHILD_PANELS):]:
         ax.axis("off")
     flat[-1].legend(list(handles.values()),
-                    ["\n".join(textwrap.wrap(k, 30)) for k in handles],
-                    loc="center left", fontsize=7, borderaxespad=0, labelspacing=0.9)
+                    ["\n".join(textwrap.wrap(k, 34)) for k in handles],
+                    loc="center left", fontsize=6.6, borderaxespad=0, labelspacing=0.9)
     return fig, _drawn_frame(drawn, ["panel"])
 
 
 def child_deportations(tables: Tables, first: int = 2009, last: int = 2017) -> Figure:
-    """Child deportations by year: Mexico and the US side by side, one panel per country."""
+    """Children returned by Mexico and by the US: for Guatemala, Honduras and El Salvador on
+    one shared scale, who returned them and by whose count; all nationalities and Mexican
+    children on scales of their own."""
     with house_style():
-        fig, data = _panels(tables, CHILD_PANELS, first, last)
-        extra = [f"Dotted line: Mexico's Southern Border Program, {program_date(tables)[1]}. "
-                 "Missing points "
-                 "are years with no published figure, not zeros. Origin-country counts record "
-                 "arrivals; Mexico's and the US's counts record their own returns and "
-                 "removals, so the lines measure different things."]
+        fig, data = _child_panels(tables, first, last)
+        extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
+                 f"lines are arrivals counted by the receiving country (persons), dashed the "
+                 f"deporting state's own count, dotted juveniles on ICE Air flights; the "
+                 f"lines measure different things. Values are written where a line sits "
+                 f"near zero. Dotted vertical line: Mexico's Southern Border Program, "
+                 f"{program_date(tables)[1]}. Missing points are years with no published "
+                 f"figure, not zeros."]
         meta = _meta(
             "child-deportations",
-            "Children deported by Mexico and by the United States",
-            f"Minors returned or removed, by nationality, {first}-{last}, as each counter "
-            "records them.",
-            "Small multiples of child deportations by year: all nationalities, Guatemala, "
-            "Honduras, El Salvador, and Mexican children returned by the US.",
+            "Children sent back by Mexico and by the United States",
+            f"Minors returned or removed, {first}-{last}. Guatemala, Honduras and El "
+            f"Salvador share one scale; all nationalities and Mexican children have their "
+            f"own.",
+            "Small multiples of children returned by Mexico and by the US, by nationality "
+            "and by whose count: Guatemala, Honduras and El Salvador on one scale, all "
+            "nationalities and Mexican children returned by the US on scales of their own.",
             "Five line charts. " + " ".join(
                 f"{panel}: {', '.join(sorted(set(g['label'])))}."
                 for panel, g in data.groupby("panel", sort=False)),
             data, tables, extra)
-        return finish(fig, meta, hspace=0.45)
+        return finish(fig, meta, hspace=0.42)
 
 
 # --------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data charts report lab refresh test lint bench check clean
+.PHONY: help venv data charts report lab refresh test lint bench check strip clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -13,6 +13,9 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@if [ -e .git ]; then \
+	  git config filter.usmx-nbstrip.clean '$(PY) -m usmx strip-notebooks --stdin' && \
+	  git config filter.usmx-nbstrip.smudge cat; fi
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the project with its dev tools
@@ -38,6 +41,9 @@ check: $(STAMP) ## Fail if data/processed differs from a fresh build
 test: $(STAMP) ## Lint, then run the test suite (no network)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
+
+strip: $(STAMP) ## Clear the outputs of the notebooks (before a commit)
+	$(PY) -m usmx strip-notebooks
 
 lint: $(STAMP) ## ruff only
 	$(PY) -m ruff check .

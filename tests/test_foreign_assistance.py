@@ -60,10 +60,7 @@ def test_truncated_body_against_content_length(scratch):
         rsps.add(responses.GET, refresh.FA_URL, body=body[: len(body) // 2],
                  headers={"Content-Length": str(len(body))},
                  auto_calculate_content_length=False)
-    try:
-        _fails(scratch, register, "truncated", names=NAMES)
-    except Exception as exc:  # some transports refuse a short body themselves
-        assert "truncated" in str(exc).lower() or "IncompleteRead" in repr(exc)
+    _fails(scratch, register, "truncated body", names=NAMES)
 
 
 def test_truncated_last_line(scratch):

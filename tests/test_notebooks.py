@@ -26,8 +26,10 @@ def test_numbered_descriptive_names():
 def test_committed_without_outputs(path):
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [], f"{path.name}: strip outputs before committing"
-            assert cell["execution_count"] is None
+            fix = (f"{path.name} was saved with outputs; clear them with `make strip` (or "
+                   f"`python -m usmx strip-notebooks`), then commit")
+            assert cell["outputs"] == [], fix
+            assert cell["execution_count"] is None, fix
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -54,3 +56,28 @@ def test_notebook_executes(path):
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     charts = sum("charts." in c.source for c in nb.cells if c.cell_type == "code")
     assert len(images) == charts >= 1
+
+
+def test_strip_clears_a_saved_notebook_and_keeps_the_committed_layout(tmp_path):
+    """What JupyterLab saves after Run All is cleared back to the committed bytes, by the
+    command and by the git clean filter (stdin to stdout)."""
+    import json
+    import subprocess
+    import sys
+
+    from usmx.nbstrip import strip
+
+    committed = (ROOT / "notebooks" / "01-funding.ipynb").read_text(encoding="utf-8")
+    assert strip(committed) == committed
+    nb = json.loads(committed)
+    for i, cell in enumerate(c for c in nb["cells"] if c["cell_type"] == "code"):
+        cell["execution_count"] = i + 1
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["x\n"]}]
+        cell["metadata"]["execution"] = {"iopub.status.idle": "2026-11-30T00:00:00Z"}
+    saved = json.dumps(nb, indent=2)
+    assert strip(saved) == committed
+    out = subprocess.run([sys.executable, "-m", "usmx", "strip-notebooks", "--stdin"],
+                         input=saved.encode(), capture_output=True, check=True).stdout
+    assert out.decode("utf-8") == committed
+    assert "filter=usmx-nbstrip" in (ROOT / ".gitattributes").read_text()
+    assert "filter.usmx-nbstrip.clean" in (ROOT / "Makefile").read_text()

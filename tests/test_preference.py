@@ -7,7 +7,6 @@ import pytest
 
 from usmx import schema
 from usmx.funding import (
-    PREFERENCE_RULE,
     cumulative_checks,
     preferred_merida,
     qualifier_range,
@@ -183,10 +182,20 @@ def test_cumulative_check_reads_the_data():
 
 
 def test_rule_text_is_in_the_dictionary():
-    text = " ".join(schema.dictionary_markdown({"x": PREFERENCE_RULE}).split())
-    assert "official source before secondary" in text
-    assert "the originator's own document, then an official reprint" in text
-    assert "never zero" in text
+    """The committed data dictionary carries every preference rule the build applies, word
+    for word (a build that stopped writing them, or a rule edited without a rebuild, fails
+    here)."""
+    from pathlib import Path
+
+    from usmx.build import PREFERENCE_RULES
+
+    committed = (Path(__file__).resolve().parents[1] / "data" / "processed" /
+                 "README.md").read_text(encoding="utf-8")
+    flat = " ".join(committed.split())
+    assert len(PREFERENCE_RULES) >= 5
+    for target, rule in PREFERENCE_RULES.items():
+        assert f"## Preference rule for {target}" in committed
+        assert " ".join(rule.split()) in flat, target
 
 
 def test_years_come_from_the_data():

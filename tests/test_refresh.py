@@ -185,10 +185,7 @@ def test_truncated_body_against_content_length(scratch):
     def register(rsps):
         rsps.add(responses.GET, WB_CPI, body=wb(CPI_ROWS)[:100],
                  headers={"Content-Length": "5000"}, auto_calculate_content_length=False)
-    try:
-        _fails(scratch, register, "truncated body")
-    except Exception as exc:  # some transports refuse a short body themselves
-        assert "truncated" in str(exc).lower() or "IncompleteRead" in repr(exc)
+    _fails(scratch, register, "truncated body")
 
 
 def test_empty_result(scratch):

@@ -450,6 +450,11 @@ def load_claims_raw(path, label: str, source_ids) -> pd.DataFrame:
     unknown = [Problem(label, int(r[LINE]), "claim_id", r["claim_id"],
                        "has no evaluator in usmx.claims")
                for _, r in frame.iterrows() if r["claim_id"] not in EVALUATORS]
+    unknown += [Problem(label, int(r[LINE]), "period_end", r["period_end"],
+                        f"is before period_start {r['period_start']}")
+                for _, r in frame.iterrows()
+                if r["period_start"].isdigit() and r["period_end"].isdigit()
+                and int(r["period_end"]) < int(r["period_start"])]
     if unknown:
         raise DataError(unknown)
     out = provenance.blank_to_na(provenance.drop_line(frame),

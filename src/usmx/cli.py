@@ -25,15 +25,33 @@ def main(argv: list[str] | None = None) -> int:
                    help="build, export the charts, execute the notebooks into reports/*.html")
     sub.add_parser("manifest", parents=[common],
                    help="record the sha256 of every raw file after a deliberate hand edit")
+    strip = sub.add_parser("strip-notebooks", parents=[common],
+                           help="clear the outputs of notebooks/*.ipynb in place (or, with "
+                                "--stdin, act as the git clean filter)")
+    strip.add_argument("--stdin", action="store_true", help=argparse.SUPPRESS)
     refresh = sub.add_parser("refresh", parents=[common],
                              help="download machine-readable sources into new dated "
                                   "snapshots (online; the build never is)")
     refresh.add_argument("sources", nargs="*", metavar="SOURCE",
                          help="unhcr_asylum, wb_population_0_14, us_cpi (default: all)")
     args = parser.parse_args(argv)
+    if args.command == "strip-notebooks" and args.stdin:
+        from usmx.nbstrip import filter_stdin
+
+        return filter_stdin()
     paths = project_paths(getattr(args, "root", None))
+    if not paths.raw.is_dir():
+        what = ("does not exist" if not paths.root.exists() else
+                "is not a folder" if not paths.root.is_dir() else "has no data/raw/ folder")
+        print(f"error: {paths.root} is not a usmx project root: it {what}. Give the folder "
+              f"of a clone with --root, or run from inside one.", file=sys.stderr)
+        return 2
 
     from usmx import build  # imported here so that --help stays fast
+    from usmx.rawio import recover
+
+    for line in recover(paths.commit_folders):  # an interrupted earlier command
+        print(f"recovered: {line}", file=sys.stderr)
 
     try:
         if args.command == "build":
@@ -62,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
                 written = run_notebooks(paths)
                 print(f"report: {len(written)} file(s) written to {paths.rel(paths.reports)}/"
                       + "".join(f"\n  {paths.rel(p)}" for p in written))
+        elif args.command == "strip-notebooks":
+            from usmx.nbstrip import strip_files
+            from usmx.report import notebooks
+
+            written = strip_files(notebooks(paths))
+            print(f"strip-notebooks: {len(written)} notebook(s) cleared"
+                  + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command == "manifest":
             from usmx import snapshots
 
@@ -81,4 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: bad input; nothing was written.\n{exc.report()}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, a read-only folder: the outputs stay as they were
+        where = exc.filename or "a file"
+        print(f"error: could not write {where}: {exc.strerror or exc}; the files already "
+              f"there are unchanged.", file=sys.stderr)
+        return 4
     return 0

@@ -65,6 +65,14 @@ class Paths:
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 
+    @property
+    def commit_folders(self) -> dict[Path, tuple[str, ...] | None]:
+        """Folders the project writes atomically, with the file names whose leftover
+        temporaries may be cleaned there (None: any; the root holds only README.md)."""
+        return {self.root: ("README.md",), self.processed: None, self.raw: None,
+                self.reports: None, self.figures: None, self.notebooks: None,
+                **{p: None for p in sorted(self.raw.glob("snapshots/*")) if p.is_dir()}}
+
     def rel(self, path: Path) -> str:
         """A path as shown to users: relative to the project root when inside it."""
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -116,10 +117,20 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+JOURNAL = ".usmx-commit.json"  # the moves of a commit in progress
+TMP_SUFFIX = ".tmp"
+
+
 def write_atomic(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write every file or none: each goes to a temporary file beside its target, then all
-    are moved into place. Files whose bytes are unchanged are not touched. Returns the paths
-    actually written."""
+    """Write every file or none, even across an interruption.
+
+    Each file goes to a temporary file beside its target. Then a journal listing every
+    (temporary, target) pair is written in the targets' common folder, the temporaries are
+    moved into place, and the journal is removed. If the process dies while moving,
+    :func:`recover` (run by every command before it reads anything) finishes the moves from
+    the journal; if it dies before the journal exists, the targets are untouched and
+    :func:`recover` removes the temporaries. Files whose bytes are unchanged are not touched.
+    Returns the paths written."""
     staged: list[tuple[Path, str]] = []
     umask = os.umask(0)
     os.umask(umask)
@@ -128,17 +139,63 @@ def write_atomic(files: Mapping[Path, bytes]) -> list[Path]:
             if path.exists() and path.read_bytes() == data:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX,
+                                       dir=path.parent)
             staged.append((path, tmp))
             os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would create it
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+        if not staged:
+            return []
+        folder = Path(os.path.commonpath([str(p.parent) for p, _ in staged]))
+        journal = folder / JOURNAL
+        moves = [[tmp, str(path)] for path, tmp in staged]
+        _write_journal(journal, moves)
     except BaseException:
         for _, tmp in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
     for path, tmp in staged:
         os.replace(tmp, path)
+    journal.unlink()
     return [path for path, _ in staged]
+
+
+def _write_journal(journal: Path, moves: list[list[str]]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f"{JOURNAL}.", suffix=TMP_SUFFIX, dir=journal.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(moves, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, journal)
+
+
+def recover(folders: Mapping[Path, tuple[str, ...] | None]) -> list[str]:
+    """Finish or undo a commit that was interrupted, in each folder: moves listed in a
+    journal are completed (the new files were all written before the journal was), and
+    temporary files no journal lists are removed (their targets were never touched). A
+    folder maps to the names whose temporaries may be removed there (None: any).
+    Returns what was done, one line each."""
+    done = []
+    for folder, names in folders.items():
+        folder = Path(folder)
+        journal = folder / JOURNAL
+        if journal.exists():
+            try:
+                moves = json.loads(journal.read_text(encoding="utf-8"))
+            except ValueError:
+                moves = []
+            for tmp, target in moves:
+                if Path(tmp).exists():
+                    os.replace(tmp, target)
+                    done.append(f"completed {target}")
+            journal.unlink()
+        if folder.is_dir():
+            for stray in sorted(folder.glob(f".*{TMP_SUFFIX}")):
+                base = stray.name[1:].rsplit(".", 2)[0]
+                if names is None or base in (*names, JOURNAL):
+                    stray.unlink(missing_ok=True)
+                    done.append(f"removed {stray}")
+    return done

@@ -55,6 +55,8 @@ def _get(http: requests.Session, url: str, **kwargs) -> requests.Response:
         raise RefreshError(f"{url}: only HTTPS URLs are fetched")
     try:
         return http.get(url, timeout=TIMEOUT, **kwargs)
+    except requests.exceptions.ChunkedEncodingError as exc:
+        raise RefreshError(f"{url}: truncated body (the connection broke off: {exc})") from None
     except requests.Timeout as exc:
         raise RefreshError(f"{url}: timed out ({exc.__class__.__name__})") from None
     except requests.RequestException as exc:
@@ -100,8 +102,8 @@ def stream_lines(http: requests.Session, url: str, progress,
             raise RefreshError(f"{url}: not UTF-8 text near byte {received} ({exc.reason})"
                                ) from None
         except requests.RequestException as exc:
-            raise RefreshError(f"{url}: the download broke off after {received} bytes "
-                               f"({exc.__class__.__name__})") from None
+            raise RefreshError(f"{url}: truncated body: the download broke off after "
+                               f"{received} bytes ({exc.__class__.__name__})") from None
         if declared is not None and int(declared) != received:
             raise RefreshError(f"{url}: truncated body ({received} of {declared} bytes)")
         if pending:

@@ -308,6 +308,10 @@ VERDICTS: dict[str, str] = {
 }
 
 FY_MIN, FY_MAX = 2000, 2030
+# Plausible bounds: a larger number is a typo (and would not fit a 64-bit integer).
+MAX_USD = 10_000_000_000_000  # ten trillion dollars
+MAX_COUNT = 100_000_000  # a hundred million people or events
+MAX_POPULATION = 2_000_000_000
 # The years the article covers: every preferred series shows each of them (as a gap where it
 # has no figure), and stretches beyond them to whatever years its own figures cover.
 STUDY_YEARS = (2008, 2017)
@@ -367,7 +371,7 @@ def _fy(name: str, what: str) -> Field:
 _AMOUNT = Field(
     "amount_usd", "integer", "The figure, in current (nominal) US dollars, as printed "
     "(millions written out in full)", unit="US dollars (nominal)", minimum=0,
-    pattern=INT_RE,
+    maximum=MAX_USD, pattern=INT_RE,
     pattern_hint="a whole number of US dollars: digits only, no sign, separators, decimals, "
     "currency symbols or footnote marks",
 )
@@ -733,7 +737,8 @@ DEPORTATIONS_RAW = Table(
         Field("detail", "string", "The part of the measure the figure covers, when the source "
               "splits it (a route, a border segment, a component, a vintage); empty for the "
               "whole", required=False),
-        Field("value", "integer", "The count as printed", minimum=0, pattern=INT_RE,
+        Field("value", "integer", "The count as printed", minimum=0, maximum=MAX_COUNT,
+              pattern=INT_RE,
               pattern_hint="a whole number: digits only, no separators or footnote marks",
               unit="see unit"),
         Field("qualifier", "string", "How the source qualifies the figure", codes=QUALIFIERS,
@@ -892,7 +897,7 @@ CLAIMS_RAW = Table(
         Field("figure_printed", "string", "The figure as the article prints it",
               required=False),
         Field("value", "integer", "The figure as a number, in its unit", required=False,
-              minimum=0, pattern=INT_RE, pattern_hint="a whole number"),
+              minimum=0, maximum=MAX_USD, pattern=INT_RE, pattern_hint="a whole number"),
         Field("unit", "string", "Unit of the figure", codes=CLAIM_UNITS, codes_name="claim unit"),
         Field("period_start", "integer", "First year the statement covers", required=False,
               minimum=FY_MIN, maximum=FY_MAX, pattern=INT_RE, pattern_hint="a year"),
@@ -971,7 +976,8 @@ POPULATION_RAW = Table(
               codes_name="recipient"),
         Field("year", "integer", "Calendar year", minimum=FY_MIN, maximum=FY_MAX,
               pattern=INT_RE, pattern_hint="a year"),
-        Field("value", "integer", "Population aged 0 to 14", minimum=0, pattern=INT_RE,
+        Field("value", "integer", "Population aged 0 to 14", minimum=0,
+              maximum=MAX_POPULATION, pattern=INT_RE,
               pattern_hint="a whole number", unit="people"),
         *_PROVENANCE,
     ),
@@ -1000,6 +1006,22 @@ PROCESSED_TABLES = (FUNDING, MERIDA_BY_FY, FUNDING_SERIES, MEXICO_FUNDING, FUNDI
 # --------------------------------------------------------------------------------------
 
 
+def _real_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a day that exists (no 2015-02-30); other shapes
+    are the pattern's to report."""
+    import datetime as dt
+
+    parts = text.split("-")
+    if not all(p.isdigit() for p in parts) or not 1 <= len(parts) <= 3:
+        return True
+    try:
+        dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 def _raw_checks(f: Field, codes: Mapping[str, str] | None) -> list:
     """Checks on a raw (all-text) column. Empty optional cells pass every check."""
     import pandera.pandas as pa  # imported here: only validation needs pandera
@@ -1016,6 +1038,9 @@ def _raw_checks(f: Field, codes: Mapping[str, str] | None) -> list:
         hint = f.pattern_hint or f"must match {f.pattern}"
         checks.append(pa.Check(optional(lambda s: s.str.match(regex).astype(bool)),
                                error=f"is not {hint}"))
+    if f.type == "date":
+        checks.append(pa.Check(optional(lambda s: s.map(_real_date)),
+                               error="is not a real calendar date"))
     if codes is not None:
         allowed = sorted(codes)
         name = f.codes_name or f.name

@@ -27,7 +27,11 @@ def manifest_path(paths: Paths) -> Path:
 
 def digest(data: bytes) -> dict:
     """sha256, size in bytes, and data rows (CSV records after the header)."""
-    records = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    text = data.decode("utf-8-sig", errors="replace")  # bad bytes are the reader's to report
+    try:
+        records = sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        records = text.count("\n")
     return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
             "rows": max(records - 1, 0)}
 
@@ -37,11 +41,37 @@ def raw_files(paths: Paths) -> list[Path]:
     return sorted(p for p in paths.raw.rglob("*.csv") if p.is_file())
 
 
+FIX = "restore it with `git checkout data/raw/manifest.json`, or rebuild it with " \
+      "`python -m usmx manifest`"
+
+
 def load(paths: Paths) -> dict:
+    """The manifest; a clear error (file and reason) if it is not valid."""
     path = manifest_path(paths)
+    label = paths.rel(path)
     if not path.exists():
         return {"files": {}, "snapshots": {}}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DataError([Problem(label, None, None, None,
+                                 f"is not valid JSON ({exc}); {FIX}")]) from None
+    problems = []
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        raise DataError([Problem(label, None, None, None,
+                                 f"is not a manifest (no 'files' table); {FIX}")])
+    for name, entry in manifest.get("files", {}).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            problems.append(Problem(label, None, "files", name,
+                                    f"entry has no sha256; {FIX}"))
+    for source, entries in manifest.get("snapshots", {}).items():
+        if not isinstance(entries, list) or any(not isinstance(e, dict) or "file" not in e
+                                                 for e in entries):
+            problems.append(Problem(label, None, "snapshots", source,
+                                    f"entry has no file; {FIX}"))
+    if problems:
+        raise DataError(problems)
+    return manifest
 
 
 def dumps(manifest: dict) -> bytes:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from usmx import schema
 from usmx.paths import Paths, project_paths
+from usmx.rawio import DataError, Problem, recover
 
 _DTYPES = {"string": "str", "integer": "Int64", "number": "Float64", "date": "str",
            "month": "str"}
@@ -14,6 +15,11 @@ _DTYPES = {"string": "str", "integer": "Int64", "number": "Float64", "date": "st
 def load(paths: Paths | None = None) -> dict[str, pd.DataFrame]:
     """Every processed table by name (funding, merida_mexico_by_fy, deportations, …)."""
     paths = paths or project_paths()
+    recover(paths.commit_folders)  # finish an interrupted build before reading
+    missing = [t.path for t in schema.PROCESSED_TABLES if not (paths.root / t.path).exists()]
+    if missing:
+        raise DataError([Problem(p, None, None, None, "missing: run `python -m usmx build` "
+                                 "(or `make data`) first") for p in missing])
     out = {}
     for table in schema.PROCESSED_TABLES:
         dtypes = {f.name: _DTYPES[f.type] for f in table.fields}

@@ -1,0 +1,213 @@
+"""Every failure a clear message, every interruption recoverable (issue 11): each class of
+fault gets a non-zero exit naming the file (and line, column and value for data), never a
+traceback, and data/processed/ is never left mixed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+
+from usmx import build, rawio, snapshots
+from usmx.cli import main
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _cli(paths, *args, capsys):
+    code = main(["--root", str(paths.root), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _replace_line(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- 1. bytes that are not UTF-8 ----------------------------------------------------------
+
+def test_non_utf8_bytes_are_reported_not_a_traceback(scratch, capsys):
+    path = scratch.funding_raw
+    path.write_bytes(path.read_bytes() + b"bad\xff\xfe,row\n")
+    before = _digest(scratch.processed)
+    code, _, err = _cli(scratch, "build", capsys=capsys)  # an unrecorded edit
+    assert code == 2 and "data/raw/funding.csv: sha256" in err
+    code, out, _ = _cli(scratch, "manifest", capsys=capsys)  # recorded on purpose
+    assert code == 0 and "manifest: updated" in out
+    code, _, err = _cli(scratch, "build", capsys=capsys)
+    assert code == 2 and "data/raw/funding.csv: not UTF-8 text" in err
+    assert _digest(scratch.processed) == before
+
+
+# -- 2. numbers beyond any plausible figure -----------------------------------------------
+
+@pytest.mark.parametrize(("path_attr", "column", "value"), [
+    ("funding_raw", "amount_usd", "99999999999999999999999"),
+    ("deportations_raw", "value", "123456789012"),
+])
+def test_implausibly_large_numbers_stop_the_build(scratch, capsys, path_attr, column, value):
+    path = getattr(scratch, path_attr)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    import csv
+    import io
+
+    fields = next(csv.reader([lines[1]]))
+    fields[header.index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(fields)
+    lines[1] = buf.getvalue()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    snapshots.record(scratch)
+    code, _, err = _cli(scratch, "build", capsys=capsys)
+    assert code == 2
+    assert f":2: column {column!r} value {value!r}: is out of range" in err
+
+
+# -- 4. impossible values -----------------------------------------------------------------
+
+def test_impossible_date_is_refused(scratch, capsys):
+    _replace_line(scratch.events_raw, ",2014-07,MEX,", ",2015-02-30,MEX,")
+    snapshots.record(scratch)
+    code, _, err = _cli(scratch, "build", capsys=capsys)
+    assert code == 2
+    assert "data/raw/events.csv:2: column 'date' value '2015-02-30': is not a real calendar " \
+           "date" in err
+
+
+def test_claim_period_ending_before_it_starts_is_refused(scratch, capsys):
+    _replace_line(scratch.claims_raw, ",usd,2009,2013,about,", ",usd,2013,2009,about,")
+    snapshots.record(scratch)
+    code, _, err = _cli(scratch, "build", capsys=capsys)
+    assert code == 2
+    assert "data/raw/claims.csv:2: column 'period_end' value '2009': is before period_start " \
+           "2013" in err
+
+
+# -- 5. a corrupt manifest ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda text: text[: len(text) // 2], "is not valid JSON"),
+    (lambda text: json.dumps({"files": {"data/raw/funding.csv": {"size": 1}}}),
+     "entry has no sha256"),
+    (lambda text: "[1, 2]", "is not a manifest"),
+])
+def test_corrupt_manifest_is_named(scratch, capsys, damage, message):
+    path = snapshots.manifest_path(scratch)
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    code, _, err = _cli(scratch, "build", capsys=capsys)
+    assert code == 2
+    assert "data/raw/manifest.json" in err and message in err
+    assert "python -m usmx manifest" in err
+    assert "Traceback" not in err
+
+
+# -- 6. a wrong --root --------------------------------------------------------------------
+
+def test_wrong_root_is_named_and_nothing_is_created(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    afile = tmp_path / "file.txt"
+    afile.write_text("x")
+    for root, what in ((missing, "does not exist"), (afile, "is not a folder"),
+                       (tmp_path, "has no data/raw/ folder")):
+        for command in ("build", "manifest", "charts"):
+            code = main(["--root", str(root), command])
+            err = capsys.readouterr().err
+            assert code == 2, (root, command)
+            assert f"{root} is not a usmx project root: it {what}" in err
+    assert not missing.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+# -- 7. charts before any build -----------------------------------------------------------
+
+def test_charts_before_a_build_says_what_to_run(scratch, capsys):
+    for p in scratch.processed.iterdir():
+        p.unlink()
+    code, _, err = _cli(scratch, "charts", capsys=capsys)
+    assert code == 2
+    assert "data/processed/funding.csv: missing: run `python -m usmx build`" in err
+
+
+# -- 8. write failures --------------------------------------------------------------------
+
+def test_a_full_disk_is_reported_and_outputs_stay(scratch, capsys, monkeypatch):
+    before = _digest(scratch.processed)
+    _replace_line(scratch.funding_raw, ",215500000,", ",215500001,")  # changes outputs
+    snapshots.record(scratch)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(scratch.processed / "x.tmp"))
+
+    monkeypatch.setattr(rawio.tempfile, "mkstemp", full)
+    code, _, err = _cli(scratch, "build", capsys=capsys)
+    assert code == 4
+    assert "could not write" in err and "No space left on device" in err
+    assert _digest(scratch.processed) == before
+
+
+# -- 9. an interrupted build --------------------------------------------------------------
+
+def _outputs(paths):
+    return dict(build.build_outputs(paths))
+
+
+def test_a_build_killed_while_moving_files_is_completed_by_the_next_command(scratch,
+                                                                         monkeypatch):
+    """Kill the build after each possible number of files moved into place: the tables are
+    then a mix, a journal says so, and the next command finishes the commit."""
+    (scratch.root / "README.md").write_text("# usmx\n", encoding="utf-8")
+    _replace_line(scratch.funding_raw, ",215500000,", ",215500001,")
+    snapshots.record(scratch)
+    new = _outputs(scratch)
+    old = {p: p.read_bytes() if p.exists() else None for p in new}
+    changed = [p for p in new if new[p] != old[p]]
+    assert len(changed) >= 3
+    real_replace = os.replace
+    for k in range(len(changed)):
+        for p, data in old.items():  # back to the old state
+            if data is not None:
+                p.write_bytes(data)
+        moved = []
+
+        def dying(src, dst, moved=moved, k=k):
+            if str(dst).endswith(rawio.JOURNAL):
+                return real_replace(src, dst)
+            if len(moved) < k:
+                moved.append(dst)
+                return real_replace(src, dst)
+            raise KeyboardInterrupt  # the process is killed here
+
+        monkeypatch.setattr(rawio.os, "replace", dying)
+        with pytest.raises(KeyboardInterrupt):
+            build.build(scratch)
+        monkeypatch.setattr(rawio.os, "replace", real_replace)
+        assert (scratch.root / rawio.JOURNAL).exists()
+        done = rawio.recover(scratch.commit_folders)
+        assert len([d for d in done if d.startswith("completed")]) == len(changed) - k
+        assert {p: p.read_bytes() for p in new} == new  # entirely new, nothing mixed
+        assert not (scratch.root / rawio.JOURNAL).exists()
+        assert not list(scratch.processed.glob(".*.tmp"))
+
+
+def test_a_build_killed_before_the_journal_leaves_old_tables_and_no_litter(scratch,
+                                                                        capsys):
+    before = _digest(scratch.processed)
+    stray = scratch.processed / ".funding.csv.abc123.tmp"
+    stray.write_bytes(b"half a table")
+    root_stray = scratch.root / ".README.md.xyz789.tmp"
+    root_stray.write_bytes(b"half a readme")
+    keep = scratch.root / ".notes.tmp"  # not ours: left alone
+    keep.write_text("mine")
+    code, _, err = _cli(scratch, "check", capsys=capsys)
+    assert "recovered: removed" in err
+    assert not stray.exists() and not root_stray.exists() and keep.exists()
+    assert _digest(scratch.processed) == before
+    assert code in (0, 1)

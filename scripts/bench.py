@@ -3,8 +3,8 @@ the import floor of pandas + matplotlib.
 
 Prints the median of each over N runs (fresh interpreter each time), the ratios, and which
 timing misses its goal (--max-build 2x and --max-charts 4x the floor, --max-report seconds);
-it always exits 0: a benchmark reports, it does not fail the build. Runs on a scratch copy of data/ and notebooks/, emptied of outputs
-before every run, so each run writes every file.
+it always exits 0: a benchmark reports, it does not fail the build. Runs on a scratch copy
+of data/ and notebooks/, emptied of outputs before every run, so each run writes every file.
 
     python scripts/bench.py [--runs 5] [--report-runs 1]
 """

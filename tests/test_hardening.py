@@ -211,3 +211,39 @@ def test_a_build_killed_before_the_journal_leaves_old_tables_and_no_litter(scrat
     assert not stray.exists() and not root_stray.exists() and keep.exists()
     assert _digest(scratch.processed) == before
     assert code in (0, 1)
+
+
+# -- 10. notebook parameters --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def t():
+    from usmx import tables
+
+    return tables.load()
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda t, f, v: f.child_deportations(t, "abc", 2016), "first_year must be a year"),
+    (lambda t, f, v: f.funding_vs_child_deportations(t, 2016, 2012),
+     "first_year 2016 is after last_year 2012"),
+    (lambda t, f, v: f.merida_by_account(t, 1990, 2017), "the data cover 2008-"),
+    (lambda t, f, v: v.merida_by_fy(t, 2012, 2045), "reaches beyond them"),
+    (lambda t, f, v: v.claims_table(t, ["nope"]), "unknown claim id ['nope']"),
+    (lambda t, f, v: v.claim(t, "merida112m"), "unknown claim id ['merida112m']"),
+])
+def test_bad_notebook_parameters_say_what_would_work(t, call, message):
+    from usmx import views
+    from usmx.charts import figures
+    from usmx.params import ParameterError
+
+    with pytest.raises(ParameterError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        call(t, figures, views)
+
+
+def test_a_single_claim_id_is_one_claim_not_letters(t):
+    from usmx import views
+
+    table = views.claims_table(t, "merida_112m")
+    assert list(table.index) == ["merida_112m"]
+    assert len(views.claims_table(t, ["merida_112m", "total_3b"])) == 2
+    assert len(views.claims_table(t)) == len(t["claims"])

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from usmx import params
 from usmx.compare import comparisons, versus_frame
 from usmx.tables import series as series_rows
 
 Tables = dict[str, pd.DataFrame]
+
+
+def covered_years(t: Tables) -> list[int]:
+    """Every year a preferred table holds (funding fiscal years, deportation years)."""
+    years = set(t["funding_series_by_fy"]["fiscal_year"].dropna().astype(int))
+    for name in ("child_deportations_by_year", "deportations_all_ages_by_year"):
+        years |= set(t[name]["year"].dropna().astype(int))
+    return sorted(years)
 
 
 def merida_by_fy(t: Tables, first: int = 2008, last: int = 2017,
@@ -15,6 +24,7 @@ def merida_by_fy(t: Tables, first: int = 2008, last: int = 2017,
     """Preferred Mérida appropriations for Mexico (US$ million), fiscal year × account, in
     nominal or constant dollars (see the table's price_base); empty cells are gaps (no
     published figure), never zeros."""
+    first, last = params.years(first, last, covered_years(t))
     m = t["merida_mexico_by_fy"]
     m = m[(m["fiscal_year"] >= first) & (m["fiscal_year"] <= last)]
     column = "amount_usd" if dollars == "nominal" else "amount_usd_constant"
@@ -26,6 +36,7 @@ def funding_by_account(t: Tables, first: int = 2008, last: int = 2017,
                        dollars: str = "nominal") -> pd.DataFrame:
     """What the funding charts draw (US$ million): per fiscal year and Mérida account, the
     best available figure, with the series, scope and stage it comes from."""
+    first, last = params.years(first, last, covered_years(t))
     b = t["mexico_funding_by_fy"]
     b = b[(b["fiscal_year"] >= first) & (b["fiscal_year"] <= last)]
     column = "amount_usd" if dollars == "nominal" else "amount_usd_constant"
@@ -39,6 +50,7 @@ def funding_series(t: Tables, series: str, first: int = 2008, last: int = 2017,
                    recipient: str = "MEX") -> pd.DataFrame:
     """One declared funding series (US$ million) as fiscal year x account (or stage, for a
     series measured at several stages); empty cells are gaps, never zeros."""
+    first, last = params.years(first, last, covered_years(t))
     s = t["funding_series_by_fy"]
     s = s[(s["series"] == series) & (s["recipient"] == recipient)
           & (s["fiscal_year"] >= first) & (s["fiscal_year"] <= last)]
@@ -57,6 +69,7 @@ def all_assistance_by_stage(t: Tables, first: int = 2008, last: int = 2017,
     """All US foreign assistance (ForeignAssistance.gov, US$ million) by recipient, fiscal
     year and stage: request, initial allocation, appropriated and planned, obligated,
     disbursed."""
+    first, last = params.years(first, last, covered_years(t))
     s = t["funding_series_by_fy"]
     s = s[(s["series"] == "foreign_assistance_totals") & s["recipient"].isin(recipients)
           & (s["fiscal_year"] >= first) & (s["fiscal_year"] <= last)]
@@ -84,6 +97,7 @@ def conflicts(t: Tables, table: str | None = None) -> pd.DataFrame:
 def series(t: Tables, name: str, nationalities=("GTM", "HND", "SLV"), first: int = 2008,
            last: int = 2018) -> pd.DataFrame:
     """One preferred series as year × nationality (empty cells are gaps)."""
+    first, last = params.years(first, last, covered_years(t))
     frames = []
     for nat in nationalities:
         try:
@@ -98,6 +112,7 @@ def series(t: Tables, name: str, nationalities=("GTM", "HND", "SLV"), first: int
 def child_overview(t: Tables, nationalities=("GTM", "HND", "SLV"), first: int = 2009,
                    last: int = 2017) -> pd.DataFrame:
     """Every child series for the chosen nationalities: year × (series, nationality)."""
+    first, last = params.years(first, last, covered_years(t))
     c = t["child_deportations_by_year"]
     c = c[c["nationality"].isin(nationalities) & (c["year"] >= first) & (c["year"] <= last)]
     return c.pivot_table(index="year", columns=["series", "nationality"], values="value",
@@ -112,6 +127,7 @@ def deportation_checks(t: Tables) -> pd.DataFrame:
 def mexico_us_comparisons(t: Tables, first: int = 2008, last: int = 2017) -> pd.DataFrame:
     """For each kind of count, the years both Mexico and the US publish a figure, the years
     Mexico's is higher, and the year Mexico overtakes the US (if it does)."""
+    first, last = params.years(first, last, covered_years(t))
     frame = versus_frame(t, first, last)
     cmp = comparisons(frame[frame["value"].notna()])
     out = pd.DataFrame.from_dict(cmp, orient="index")
@@ -124,8 +140,8 @@ def claims_table(t: Tables, which: str | list[str] = "all") -> pd.DataFrame:
     from usmx.claims import VERDICT_LABELS
 
     c = t["claims"]
-    if which != "all":
-        c = c[c["claim_id"].isin(list(which))]
+    if not (isinstance(which, str) and which == "all"):
+        c = c[c["claim_id"].isin(params.choice(which, c["claim_id"], "claim id"))]
     out = c.set_index("claim_id")[["figure_printed", "verdict", "record_figure", "measure"]]
     return out.assign(verdict=out["verdict"].map(VERDICT_LABELS))
 
@@ -134,6 +150,7 @@ def claim(t: Tables, claim_id: str) -> pd.DataFrame:
     """One claim: the statement, the verdict, the record's figure and the reasoning."""
     from usmx.claims import VERDICT_LABELS
 
+    params.choice(claim_id, t["claims"]["claim_id"], "claim id")
     r = t["claims"].set_index("claim_id").loc[claim_id]
     rows = {"statement (paraphrased)": r["statement"], "figure printed": r["figure_printed"],
             "verdict": VERDICT_LABELS[r["verdict"]], "record's figure": r["record_figure"],
@@ -143,6 +160,7 @@ def claim(t: Tables, claim_id: str) -> pd.DataFrame:
 
 def claim_figures(t: Tables, claim_id: str) -> pd.DataFrame:
     """The published figures (or dated events) a claim's verdict rests on, with sources."""
+    params.choice(claim_id, t["claims"]["claim_id"], "claim id")
     ids = t["claims"].set_index("claim_id").loc[claim_id, "figure_ids"]
     ids = [] if pd.isna(ids) else ids.split(";")
     parts = []

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from usmx import params
 from usmx.charts.style import (
     ACCOUNT_COLORS,
     COLORS,
@@ -31,6 +32,7 @@ from usmx.charts.style import (
 )
 from usmx.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
 from usmx.tables import series
+from usmx.views import covered_years
 
 Tables = dict[str, pd.DataFrame]
 PROGRAM_EVENT = "southern_border_program_announced"
@@ -280,6 +282,7 @@ def _years(years) -> str:
 def merida_by_account(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
     """US money for Mexico in the Mérida accounts by fiscal year, stacked by account, with
     each bar's scope and stage shown by its fill, and US aid obligated and disbursed."""
+    first, last = params.years(first, last, covered_years(tables))
     with house_style():
         fig, axes = new_figure(5.4)
         ax = axes[0, 0]
@@ -415,6 +418,7 @@ def child_deportations(tables: Tables, first: int = 2009, last: int = 2017) -> F
     """Children returned by Mexico and by the US: for Guatemala, Honduras and El Salvador on
     one shared scale, who returned them and by whose count; all nationalities and Mexican
     children on scales of their own."""
+    first, last = params.years(first, last, covered_years(tables))
     with house_style():
         fig, data = _child_panels(tables, first, last)
         extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
@@ -449,6 +453,7 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
                                   last: int = 2017) -> Figure:
     """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
     by country. No dual axis; July 2014 marked in every panel."""
+    first, last = params.years(first, last, covered_years(tables))
     panels = [
         ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
                  ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
@@ -536,6 +541,7 @@ def _population_caveat(tables: Tables) -> str:
 def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Figure:
     """US Border Patrol apprehensions of unaccompanied children by country (context), and
     the same per 100,000 children aged 0-14 of each country."""
+    first, last = params.years(first, last, covered_years(tables))
     lines = [("GTM", COLORS["blue"], "-"), ("HND", COLORS["orange"], "-"),
              ("SLV", COLORS["green"], "-"), ("MEX", COLORS["vermillion"], "-"),
              ("ALL", COLORS["grey"], "--")]
@@ -608,6 +614,7 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
 def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
     """Mexico's against the US's apprehensions and deportations of Central Americans, with
     the year Mexico overtakes the US, per measure."""
+    first, last = params.years(first, last, covered_years(tables))
     frame = versus_frame(tables, first, last)
     with house_style():
         fig, axes = new_figure(8.8, nrows=len(VERSUS_PANELS), ncols=1, sharex=True)

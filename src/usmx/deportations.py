@@ -353,9 +353,7 @@ def _cell(s: Series, year: int, nat: str, here: list[dict], cells: dict,
     else:
         cell.update(value=None, qualifier=None, reporter=None, confidence=None, status="gap",
                     rule="no whole-year figure read", figure_ids=None, source_ids=None)
-    chosen = set((cell["figure_ids"] or "").split(";"))
-    cell["other_figure_ids"] = ";".join(sorted(r["figure_id"] for r in here
-                                               if r["figure_id"] not in chosen)) or None
+    cell["other_figure_ids"] = provenance.other_ids(here, cell["figure_ids"])
     return cell
 
 
@@ -364,10 +362,9 @@ def series_years(s: Series, pools: dict[tuple, list[dict]]) -> range:
     that a whole-year figure of the series (or of the measures it is the sum of) covers, for
     its nationalities and counters: a new year's figure brings its year in."""
     keys = [_series_key(s), *((m, *_series_key(s)[1:]) for m in s.sum_of)]
-    years = [r["year"] for key in keys for r in pools.get(key, [])
-             if r["year"] is not None and r["nationality"] in s.nationalities
-             and s.accepts(r["reporter"], r["nationality"])]
-    return range(min([schema.STUDY_YEARS[0], *years]), max([schema.STUDY_YEARS[1], *years]) + 1)
+    return schema.study_range(r["year"] for key in keys for r in pools.get(key, [])
+                              if r["year"] is not None and r["nationality"] in s.nationalities
+                              and s.accepts(r["reporter"], r["nationality"]))
 
 
 def preferred_series(deportations: pd.DataFrame, series: tuple[Series, ...]) -> pd.DataFrame:

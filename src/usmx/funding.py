@@ -188,8 +188,7 @@ def _merida_cell(cands: list[dict], fy: int, account: str) -> dict:
 def data_years(rows: list[dict]) -> range:
     """The study years (``schema.STUDY_YEARS``), stretched to every fiscal year that a
     single-year figure covers: no year of the data is ever cut off."""
-    years = [r["fy_start"] for r in rows if r["fy_start"] == r["fy_end"]]
-    return range(min([schema.STUDY_YEARS[0], *years]), max([schema.STUDY_YEARS[1], *years]) + 1)
+    return schema.study_range(r["fy_start"] for r in rows if r["fy_start"] == r["fy_end"])
 
 
 def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
@@ -209,13 +208,11 @@ def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
             accounts = (account,) if account == "TOTAL" else (account, "UNSPECIFIED")
             note = "; ".join(_describe(r) for r in others if r["account"] in accounts)
             cell = _merida_cell(cands, fy, account)
-            chosen = set((cell["figure_ids"] or "").split(";"))
-            listed = sorted(r["figure_id"] for r in year if r["account"] in accounts
-                            and r["figure_id"] not in chosen)
+            here = [r for r in year if r["account"] in accounts]
             out.append({"fiscal_year": fy, "account": account, **cell,
                         "n_candidates": sum(r["account"] == account for r in cands),
                         "note": f"other figures: {note}" if note else None,
-                        "other_figure_ids": ";".join(listed) or None})
+                        "other_figure_ids": provenance.other_ids(here, cell["figure_ids"])})
     return provenance.typed_frame(out, schema.MERIDA_BY_FY)
 
 
@@ -304,8 +301,8 @@ def _series_cell(s: FundingSeries, here: list[dict]) -> dict:
     rest = [r for r in sorted(here, key=lambda r: r["figure_id"]) if r not in ok]
     others = "; ".join(_describe(r) for r in rest)
     cell = {"n_candidates": len(ok), "note": f"other figures: {others}" if others else None,
-            "other_figure_ids": ";".join(sorted(r["figure_id"] for r in here if choice is None
-                                                or r is not choice.best)) or None}
+            "other_figure_ids": provenance.other_ids(
+                here, choice.best["figure_id"] if choice else None)}
     if choice is None:
         return {**cell, "amount_usd": None, "qualifier": None, "vehicle": None,
                 "confidence": None, "status": "gap", "figure_ids": None, "source_ids": None,

@@ -145,6 +145,12 @@ def combine(frames: list[tuple[str, pd.DataFrame]], what: str) -> pd.DataFrame:
     return out.drop(columns=["_file"])
 
 
+def other_ids(rows: Iterable[dict], chosen: str | None) -> str | None:
+    """The ids of a cell's figures other than the chosen one(s) (';'-separated), sorted."""
+    skip = set((chosen or "").split(";"))
+    return ";".join(sorted(r["figure_id"] for r in rows if r["figure_id"] not in skip)) or None
+
+
 def used_figure_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
     """Every figure id a processed table names: chosen, noted, checked, divided by or cited
     by a claim (columns figure_id, figure_ids, other_figure_ids, population_figure_ids) —

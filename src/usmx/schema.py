@@ -315,6 +315,13 @@ MAX_POPULATION = 2_000_000_000
 # The years the article covers: every preferred series shows each of them (as a gap where it
 # has no figure), and stretches beyond them to whatever years its own figures cover.
 STUDY_YEARS = (2008, 2017)
+
+
+def study_range(years) -> range:
+    """The study years, stretched to every year in ``years``: no year of the data is cut
+    off by a fixed range."""
+    years = list(years)
+    return range(min([STUDY_YEARS[0], *years]), max([STUDY_YEARS[1], *years]) + 1)
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 DATE_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"

@@ -591,32 +591,24 @@ COMPARABLE = (
 
 def cross_dataset_conflicts(funding: pd.DataFrame) -> list[dict]:
     """Years where two datasets' figures for the same measure (:data:`COMPARABLE`) differ."""
-    rows = [r for r in provenance.records(funding) if r["fy_start"] == r["fy_end"]
-            and r["component"] is None and preference.fills(r)]
+    fills = funding["confidence"].isin(preference.FILLING_CONFIDENCE)
+    single = funding[(funding["fy_start"] == funding["fy_end"]) & funding["component"].isna()
+                     & fills]
     out = []
     for a, b, what in COMPARABLE:
-        def pick(key, rows=rows):
-            found: dict[tuple, list[dict]] = {}
-            for r in rows:
-                if (r["program"], r["account"], r["stage"]) == key:
-                    found.setdefault((r["fy_start"], r["recipient"]), []).append(r)
-            return found
-        left, right = pick(a), pick(b)
-        for fy, recipient in sorted(set(left) & set(right)):
-            group = sorted(left[(fy, recipient)] + right[(fy, recipient)],
-                           key=lambda r: (r["amount_usd"], r["figure_id"]))
-            lo, hi = group[0]["amount_usd"], group[-1]["amount_usd"]
-            if lo == hi:
-                continue
-            out.append({
-                "table": "funding", "kind": "cross_dataset",
-                "key": f"FY{fy} USA→{recipient} {what} ({a[0]} against {b[0]})",
-                "n_figures": len(group), "min_value": lo, "max_value": hi,
-                "spread_pct": provenance.spread(lo, hi),
-                "figure_ids": ";".join(r["figure_id"] for r in group),
-                "source_ids": ";".join(dict.fromkeys(r["source_id"] for r in group)),
-                "detail": "; ".join(f"{r['amount_usd']:,} {r['qualifier']} ({r['source_id']}, "
-                                    f"{r['program']})" for r in group)})
+        sides = []
+        for program, account, stage in (a, b):
+            sides.append(single[(single["program"] == program) & (single["account"] == account)
+                                & (single["stage"] == stage)])
+        both = set(zip(sides[0]["fy_start"], sides[0]["recipient"], strict=True)) & set(
+            zip(sides[1]["fy_start"], sides[1]["recipient"], strict=True))
+        pair = pd.concat(sides, ignore_index=True)
+        pair = pair[[k in both for k in zip(pair["fy_start"], pair["recipient"], strict=True)]]
+        out += provenance.same_key_conflicts(
+            pair, ("fy_start", "recipient"), "amount_usd", "funding",
+            lambda k, a=a, b=b, what=what: f"FY{k['fy_start']} USA→{k['recipient']} {what} "
+                                           f"({a[0]} against {b[0]})",
+            kind="cross_dataset")
     return out
 
 

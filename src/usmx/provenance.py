@@ -99,8 +99,8 @@ def spread(lo: int, hi: int) -> str:
 
 
 def same_key_conflicts(frame: pd.DataFrame, key: Iterable[str], value: str, table: str,
-                       label: Callable[[dict], str]) -> list[dict]:
-    """One conflict record per key whose published figures differ."""
+                       label: Callable[[dict], str], kind: str = "same_key") -> list[dict]:
+    """One conflict record (of ``kind``) per key whose published figures differ."""
     key = list(key)
     records = []
     filled = frame.assign(**{k: frame[k].fillna("") for k in key})
@@ -109,7 +109,7 @@ def same_key_conflicts(frame: pd.DataFrame, key: Iterable[str], value: str, tabl
         group = group.sort_values([value, "figure_id"])
         lo, hi = int(group[value].min()), int(group[value].max())
         records.append({
-            "table": table, "kind": "same_key", "key": label(dict(zip(key, values, strict=True))),
+            "table": table, "kind": kind, "key": label(dict(zip(key, values, strict=True))),
             "n_figures": len(group), "min_value": lo, "max_value": hi,
             "spread_pct": spread(lo, hi),
             "figure_ids": ";".join(group["figure_id"]),

@@ -12,6 +12,7 @@ import tracemalloc
 import pytest
 import requests
 import responses
+from test_bad_input import _set
 from test_refresh import FA_HEADER, _fails, fa_body, fa_line, fingerprint, run
 
 from usmx import build, refresh, snapshots
@@ -166,20 +167,11 @@ def test_build_refuses_a_bad_snapshot_and_leaves_processed_alone(scratch):
     good = path.read_text(encoding="utf-8")
     lines = good.splitlines()
     header = lines[0].split(",")
-
-    def with_value(column: str, value: str) -> str:
-        fields = next(csv.reader([lines[1]]))
-        fields[header.index(column)] = value
-        out = io.StringIO()
-        csv.writer(out, lineterminator="").writerow(fields)
-        return out.getvalue()
-
     cases = [("stage", "handed_over"), ("amount_usd", "-5"), ("amount_usd", "12.5M"),
              ("account", "WEAPONS"), ("fy_start", "twenty"), ("source_id", "NOT_IN_REGISTRY")]
     for column, value in cases:
-        bad = "\n".join([lines[0], with_value(column, value), *lines[2:]]) + "\n"
-        path.write_text(bad, encoding="utf-8")
-        snapshots.record(scratch)
+        path.write_text(good, encoding="utf-8")
+        _set(path, 2, column, value)
         with pytest.raises(DataError) as exc:
             build.build(scratch)
         text = str(exc.value)

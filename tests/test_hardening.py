@@ -9,6 +9,7 @@ import json
 import os
 
 import pytest
+from test_bad_input import _set
 
 from usmx import build, rawio, snapshots
 from usmx.cli import main
@@ -23,12 +24,6 @@ def _cli(paths, *args, capsys):
     code = main(["--root", str(paths.root), *args])
     out = capsys.readouterr()
     return code, out.out, out.err
-
-
-def _replace_line(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # -- 1. bytes that are not UTF-8 ----------------------------------------------------------
@@ -53,19 +48,7 @@ def test_non_utf8_bytes_are_reported_not_a_traceback(scratch, capsys):
     ("deportations_raw", "value", "123456789012"),
 ])
 def test_implausibly_large_numbers_stop_the_build(scratch, capsys, path_attr, column, value):
-    path = getattr(scratch, path_attr)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    import csv
-    import io
-
-    fields = next(csv.reader([lines[1]]))
-    fields[header.index(column)] = value
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(fields)
-    lines[1] = buf.getvalue()
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    snapshots.record(scratch)
+    _set(getattr(scratch, path_attr), 2, column, value)
     code, _, err = _cli(scratch, "build", capsys=capsys)
     assert code == 2
     assert f":2: column {column!r} value {value!r}: is out of range" in err
@@ -73,22 +56,17 @@ def test_implausibly_large_numbers_stop_the_build(scratch, capsys, path_attr, co
 
 # -- 4. impossible values -----------------------------------------------------------------
 
-def test_impossible_date_is_refused(scratch, capsys):
-    _replace_line(scratch.events_raw, ",2014-07,MEX,", ",2015-02-30,MEX,")
-    snapshots.record(scratch)
+@pytest.mark.parametrize(("path_attr", "column", "value", "message"), [
+    ("events_raw", "date", "2015-02-30", "is not a real calendar date"),
+    ("events_raw", "date", "2016-13", "is not YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("claims_raw", "period_end", "2001", "is before period_start 2009"),
+])
+def test_impossible_values_are_refused(scratch, capsys, path_attr, column, value, message):
+    path = getattr(scratch, path_attr)
+    _set(path, 2, column, value)
     code, _, err = _cli(scratch, "build", capsys=capsys)
     assert code == 2
-    assert "data/raw/events.csv:2: column 'date' value '2015-02-30': is not a real calendar " \
-           "date" in err
-
-
-def test_claim_period_ending_before_it_starts_is_refused(scratch, capsys):
-    _replace_line(scratch.claims_raw, ",usd,2009,2013,about,", ",usd,2013,2009,about,")
-    snapshots.record(scratch)
-    code, _, err = _cli(scratch, "build", capsys=capsys)
-    assert code == 2
-    assert "data/raw/claims.csv:2: column 'period_end' value '2009': is before period_start " \
-           "2013" in err
+    assert f"{scratch.rel(path)}:2: column {column!r} value {value!r}: {message}" in err
 
 
 # -- 5. a corrupt manifest ----------------------------------------------------------------
@@ -140,8 +118,7 @@ def test_charts_before_a_build_says_what_to_run(scratch, capsys):
 
 def test_a_full_disk_is_reported_and_outputs_stay(scratch, capsys, monkeypatch):
     before = _digest(scratch.processed)
-    _replace_line(scratch.funding_raw, ",215500000,", ",215500001,")  # changes outputs
-    snapshots.record(scratch)
+    _set(scratch.funding_raw, 3, "amount_usd", "215500001")  # changes the outputs
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", str(scratch.processed / "x.tmp"))
@@ -164,8 +141,7 @@ def test_a_build_killed_while_moving_files_is_completed_by_the_next_command(scra
     """Kill the build after each possible number of files moved into place: the tables are
     then a mix, a journal says so, and the next command finishes the commit."""
     (scratch.root / "README.md").write_text("# usmx\n", encoding="utf-8")
-    _replace_line(scratch.funding_raw, ",215500000,", ",215500001,")
-    snapshots.record(scratch)
+    _set(scratch.funding_raw, 3, "amount_usd", "215500001")
     new = _outputs(scratch)
     old = {p: p.read_bytes() if p.exists() else None for p in new}
     changed = [p for p in new if new[p] != old[p]]

@@ -3,6 +3,7 @@ metadata. The style sheet is applied in a context: nothing edits global rcParams
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -57,6 +58,9 @@ def house_style() -> Iterator[None]:
 MAX_CARRIERS = 3  # carriers named per originator in a source line; the rest are counted
 
 
+_YEAR = re.compile(r" \(\d{4}\)$")
+
+
 def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
     """'Source: ...' built from the registry (never typed by hand): the originator first and
     the document that carried its figures after it ('CBP, via Pew (2014)'); an originator's
@@ -73,11 +77,13 @@ def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
     via: dict[str, set[str]] = {}
     for i in ids:
         row = known.loc[i]
-        if row["carrier_kind"] == "originator":
-            own.add(row["attribution_short"])
+        name = row["attribution_short"]
+        who = ", ".join(ORIGINATOR_SHORT[o] for o in str(row["originators"]).split(";"))
+        # a research body's report of its own figures ('MPI (2015)') is named once
+        if row["carrier_kind"] == "originator" or _YEAR.sub("", name) == who:
+            own.add(name)
         else:
-            who = ", ".join(ORIGINATOR_SHORT[o] for o in str(row["originators"]).split(";"))
-            via.setdefault(who, set()).add(row["attribution_short"])
+            via.setdefault(who, set()).add(name)
     parts = sorted(own, key=str.casefold)
     for who in sorted(via, key=str.casefold):
         names = sorted(via[who], key=str.casefold)

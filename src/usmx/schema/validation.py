@@ -1,0 +1,152 @@
+"""Validation: raw tables (every bad value with its file, line, column and value) and
+processed tables (a failure there is a bug in the loaders)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from usmx.rawio import LINE, DataError, Problem
+from usmx.schema.fields import Field, Table
+from usmx.schema.vocabulary import DATE_RE, INT_RE, MONTH_RE
+
+
+def _real_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a day that exists (no 2015-02-30); other shapes
+    are the pattern's to report."""
+    import datetime as dt
+
+    parts = text.split("-")
+    if not all(p.isdigit() for p in parts) or not 1 <= len(parts) <= 3:
+        return True
+    try:
+        dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+def _raw_checks(f: Field, codes: Mapping[str, str] | None) -> list:
+    """Checks on a raw (all-text) column. Empty optional cells pass every check."""
+    import pandera.pandas as pa  # imported here: only validation needs pandera
+
+    checks: list = []
+
+    def optional(test):
+        return lambda s: (s == "") | test(s) if not f.required else test(s)
+
+    if f.required:
+        checks.append(pa.Check(lambda s: s != "", error="is empty; a value is required"))
+    if f.pattern:
+        regex = re.compile(f.pattern)
+        hint = f.pattern_hint or f"must match {f.pattern}"
+        checks.append(pa.Check(optional(lambda s: s.str.match(regex).astype(bool)),
+                               error=f"is not {hint}"))
+    if f.type == "date":
+        checks.append(pa.Check(optional(lambda s: s.map(_real_date)),
+                               error="is not a real calendar date"))
+    if codes is not None:
+        allowed = sorted(codes)
+        name = f.codes_name or f.name
+        shown = ", ".join(allowed) if len(allowed) <= 12 else f"{len(allowed)} codes"
+        checks.append(pa.Check(optional(lambda s: s.isin(allowed)),
+                               error=f"is not a known {name} code (allowed: {shown})"))
+    if f.minimum is not None or f.maximum is not None:
+        lo = f.minimum if f.minimum is not None else float("-inf")
+        hi = f.maximum if f.maximum is not None else float("inf")
+
+        def within(s: pd.Series) -> pd.Series:
+            num = pd.to_numeric(s.where(s.str.match(INT_RE).astype(bool)), errors="coerce")
+            return num.isna() | num.between(lo, hi)  # non-numbers are the pattern's job
+
+        checks.append(pa.Check(within, error=f"is out of range ({f.minimum} to "
+                                               f"{f.maximum})" if f.maximum is not None
+                               else f"is below the minimum {f.minimum}"))
+    return checks
+
+
+def validate_raw(frame: pd.DataFrame, table: Table, label: str,
+                 codes_override: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """Validate a raw table read by ``rawio.read_raw_csv``; raise DataError listing every bad
+    value with its line. ``codes_override`` supplies live code lists (foreign keys)."""
+    import pandera.pandas as pa
+
+    codes_override = codes_override or {}
+    schema = pa.DataFrameSchema(
+        {f.name: pa.Column(str, _raw_checks(f, codes_override.get(f.name, f.codes)),
+                           nullable=False)
+         for f in table.fields},
+        strict=False,
+    )
+    problems: list[Problem] = []
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for case in exc.failure_cases.itertuples(index=False):
+            idx = case.index
+            line = int(frame[LINE].iloc[int(idx)]) if pd.notna(idx) else None
+            problems.append(Problem(label, line, case.column, case.failure_case, case.check))
+    problems += _key_problems(frame, table.primary_key, label)
+    if problems:
+        raise DataError(problems)
+
+
+def _key_problems(frame: pd.DataFrame, key: tuple[str, ...], label: str) -> list[Problem]:
+    dup = frame.duplicated(list(key), keep=False)
+    problems = []
+    if dup.any():
+        for _, group in frame[dup].groupby(list(key), sort=True):
+            first = int(group[LINE].iloc[0])
+            for _, row in group.iloc[1:].iterrows():
+                value = ", ".join(f"{c}={row[c]}" for c in key)
+                problems.append(Problem(label, int(row[LINE]), "+".join(key), value,
+                                        f"duplicate key: already on line {first}"))
+    return problems
+
+
+def check_unique(frame: pd.DataFrame, key: tuple[str, ...], label: str) -> None:
+    """Raise DataError naming each row whose ``key`` repeats an earlier row's."""
+    problems = _key_problems(frame, key, label)
+    if problems:
+        raise DataError(problems)
+
+
+_PA_TYPES = {"string": str, "integer": "Int64", "number": "Float64", "date": str,
+             "month": str}
+
+
+def processed_schema(table: Table):
+    """The pandera schema of a processed (typed) table."""
+    import pandera.pandas as pa
+
+    columns = {}
+    for f in table.fields:
+        checks = []
+        if f.codes is not None:
+            checks.append(pa.Check.isin(sorted(f.codes)))
+        if f.minimum is not None:
+            checks.append(pa.Check.ge(f.minimum))
+        if f.maximum is not None:
+            checks.append(pa.Check.le(f.maximum))
+        if f.type == "date":
+            checks.append(pa.Check.str_matches(DATE_RE))
+        if f.type == "month":
+            checks.append(pa.Check.str_matches(MONTH_RE))
+        columns[f.name] = pa.Column(_PA_TYPES[f.type], checks, nullable=not f.required)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True,
+                              unique=list(table.primary_key))
+
+
+def validate_processed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Validate a processed table; a failure here is a bug in the loaders, not in the data."""
+    import pandera.pandas as pa
+
+    try:
+        return processed_schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.head(20).to_string()
+        raise DataError([Problem(table.path, None, None, None,
+                                 f"processed table fails its schema:\n{cases}")]) from None

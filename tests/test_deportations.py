@@ -47,7 +47,8 @@ def test_child_values(tables, series, year, nat, value, status):
 
 
 @pytest.mark.parametrize(("series", "year", "nat", "value"), [
-    ("us_removals", 2014, "MEX", 275_911),        # DHS Yearbook: criminal + non-criminal
+    ("us_removals", 2014, "MEX", 267_649),        # DHS Yearbook 2015, Table 41 (revised)
+    ("us_removals", 2015, "HND", 20_204),
     ("us_removals", 2008, "GTM", 27_527),
     ("us_ice_removals", 2016, "GTM", 33_940),     # ICE FY2017 report
     ("us_returns", 2013, "ALL", 178_371),
@@ -57,13 +58,19 @@ def test_all_ages_values(tables, series, year, nat, value):
     assert cell(tables, series, year, nat, "deportations_all_ages_by_year")["value"] == value
 
 
-def test_removals_derived_from_criminal_and_noncriminal(tables):
+def test_removals_prefer_the_yearbook_total_over_an_older_sum_of_parts(tables):
+    """FY2014 Mexico: the 2015 Yearbook prints 267,649; CORGIS's copy of an earlier edition
+    gives criminal 121,750 + non-criminal 154,161 = 275,911. The published total wins and
+    both disagreeing parts are listed as conflicts, with both sources."""
     c = cell(tables, "us_removals", 2014, "MEX", "deportations_all_ages_by_year")
-    assert c["status"] == "derived"
-    parts = tables["deportations"].set_index("figure_id").loc[c["figure_ids"].split(";")]
-    assert set(parts["measure"]) == {"removals_criminal", "removals_noncriminal"}
-    assert parts["value"].sum() == c["value"]
-    assert parts["source_id"].nunique() == 1
+    assert (c["status"], c["source_ids"]) == ("published", "DHS_YEARBOOK_2015_T41")
+    conflicts = tables["conflicts"]
+    for measure, values in (("removals_criminal", {121_750, 123_024}),
+                            ("removals_noncriminal", {144_625, 154_161})):
+        rows = conflicts[conflicts["key"].str.contains(f"2013-10..2014-09 (us_fiscal) {measure}"
+                                                       " by USA, MEX", regex=False)]
+        assert len(rows) == 1
+        assert {int(rows.iloc[0]["min_value"]), int(rows.iloc[0]["max_value"])} == values
 
 
 def test_part_year_figures_never_fill_a_cell(tables):

@@ -120,7 +120,7 @@ def test_every_year_and_account_has_one_row(tables):
 
 def test_official_figure_preferred_over_secondary(tables):
     """FY2010 regular act: CRS's 210.3M beats RT's 231.6M (both kept, conflict listed)."""
-    from usmx.funding import FY_ACTS, _act_best
+    from usmx.funding_series import FY_ACTS, act_best
     from usmx.provenance import records
 
     f = tables["funding"]
@@ -128,7 +128,7 @@ def test_official_figure_preferred_over_secondary(tables):
                & (f["fy_start"] == 2010) & (f["fy_end"] == 2010)
                & (f["stage"] == "appropriated")]
     assert FY_ACTS[2010] == ("regular", "supplemental")
-    amount, row = _act_best(records(single), "TOTAL", "regular")
+    amount, row = act_best(records(single), "TOTAL", "regular")
     assert (amount, row["source_id"]) == (210_300_000, "CRS_RL32724_2010_02_03")
     keys = tables["conflicts"]["key"]
     assert keys.str.contains("FY2010 USA→MEX merida TOTAL appropriated").any()

@@ -9,14 +9,14 @@ import matplotlib.text
 import pandas as pd
 import pytest
 
-from usmx import schema, tables
+from usmx import processed, schema
 from usmx.charts import CHARTS, style
 from usmx.charts.export import export_all, render
 
 
 @pytest.fixture(scope="module")
 def t(repo_module):
-    return tables.load(repo_module)
+    return processed.load(repo_module)
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,15 @@ import io
 
 import pytest
 
-from usmx import build, claims, schema, snapshots
+from usmx import build, docs, schema, snapshots
+from usmx.cli import main
 from usmx.paths import project_paths
 
 
 @pytest.fixture(scope="module")
 def verdicts(repo_module):
-    t = build.build_tables(repo_module)
-    return t["claims"].set_index("claim_id")
+    record = build.build_tables(repo_module)
+    return record["claims"].set_index("claim_id")
 
 
 EXPECTED = {
@@ -36,11 +37,16 @@ def test_verdict(verdicts, claim_id, verdict):
     assert verdicts.loc[claim_id, "verdict"] == verdict
 
 
-def test_every_claim_has_a_verdict_reason_and_section(verdicts):
+def test_every_claim_has_a_verdict_and_reason(verdicts):
     assert set(verdicts.index) == set(EXPECTED)
     assert verdicts["verdict"].isin(list(schema.VERDICTS)).all()
     assert (verdicts["reason"].str.len() > 60).all()
-    assert verdicts["section"].str.startswith(claims.NOTEBOOK + "#").all()
+
+
+def test_processed_claims_hold_data_only(verdicts):
+    """No column points into a notebook: the README and the report link the sections."""
+    assert not any(verdicts[col].astype("str").str.contains(".ipynb", regex=False).any()
+                   for col in verdicts.columns)
 
 
 def test_record_figures_come_from_the_tables(verdicts):
@@ -115,11 +121,26 @@ def test_indigenous_youths_supported_if_a_deportation_were_recorded(scratch):
 
 
 def test_readme_section_is_generated(repo_module, verdicts):
+    """The committed README's generated section is what `python -m usmx docs` writes; the
+    notebook has a heading whose anchor is each claim id."""
     text = (repo_module.root / "README.md").read_text(encoding="utf-8")
-    t = build.build_tables(project_paths(repo_module.root))
-    assert claims.update_readme(text, t["claims"]) == text
+    record = build.build_tables(project_paths(repo_module.root))
+    assert docs.update_readme(text, record["claims"]) == text, "run `python -m usmx docs`"
+    notebook = (repo_module.root / docs.NOTEBOOK).read_text(encoding="utf-8")
     for claim_id in EXPECTED:
         assert f"04-claims-check.ipynb#{claim_id}" in text
+        assert f"## {claim_id}\\n" in notebook
+
+
+def test_build_leaves_the_readme_alone_and_docs_updates_it(scratch):
+    readme = scratch.root / "README.md"
+    readme.write_text("# A project\n", encoding="utf-8")
+    assert main(["--root", str(scratch.root), "build"]) == 0
+    assert readme.read_text(encoding="utf-8") == "# A project\n"
+    assert main(["--root", str(scratch.root), "docs"]) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# A project\n") and docs.README_START in text
+    assert "**Verdict:" not in text and "- Verdict: **" in text
 
 
 def test_claims_without_an_evaluator_are_rejected(scratch, capsys):

@@ -140,7 +140,6 @@ def test_a_build_killed_while_moving_files_is_completed_by_the_next_command(scra
                                                                          monkeypatch):
     """Kill the build after each possible number of files moved into place: the tables are
     then a mix, a journal says so, and the next command finishes the commit."""
-    (scratch.root / "README.md").write_text("# usmx\n", encoding="utf-8")
     _set(scratch.funding_raw, 3, "amount_usd", "215500001")
     new = _outputs(scratch)
     old = {p: p.read_bytes() if p.exists() else None for p in new}
@@ -165,11 +164,12 @@ def test_a_build_killed_while_moving_files_is_completed_by_the_next_command(scra
         with pytest.raises(KeyboardInterrupt):
             build.build(scratch)
         monkeypatch.setattr(rawio.os, "replace", real_replace)
-        assert (scratch.root / rawio.JOURNAL).exists()
+        journal = scratch.processed / rawio.JOURNAL  # the build writes data/processed only
+        assert journal.exists()
         done = rawio.recover(scratch.commit_folders)
         assert len([d for d in done if d.startswith("completed")]) == len(changed) - k
         assert {p: p.read_bytes() for p in new} == new  # entirely new, nothing mixed
-        assert not (scratch.root / rawio.JOURNAL).exists()
+        assert not journal.exists()
         assert not list(scratch.processed.glob(".*.tmp"))
 
 
@@ -193,9 +193,9 @@ def test_a_build_killed_before_the_journal_leaves_old_tables_and_no_litter(scrat
 
 @pytest.fixture(scope="module")
 def t():
-    from usmx import tables
+    from usmx import processed
 
-    return tables.load()
+    return processed.load()
 
 
 @pytest.mark.parametrize(("call", "message"), [

@@ -6,12 +6,9 @@ import pandas as pd
 import pytest
 
 from usmx import schema
-from usmx.funding import (
-    cumulative_checks,
-    preferred_merida,
-    qualifier_range,
-    rounding_unit,
-)
+from usmx.funding import cumulative_checks
+from usmx.funding_series import preferred_merida
+from usmx.provenance import qualifier_range, rounding_unit
 
 DEFAULTS = dict(
     fy_start=2012, fy_end=2012, donor="USA", recipient="MEX", program="merida",

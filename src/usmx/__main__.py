@@ -1,3 +1,12 @@
+import os
+import sys
+
 from usmx.cli import main
 
-raise SystemExit(main())
+try:
+    code = main()
+    sys.stdout.flush()
+except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    code = 0
+raise SystemExit(code)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from usmx import preference, provenance, schema
+from usmx.pipeline import Context, Step
+from usmx.processed import ProcessedTables
 from usmx.rawio import LINE, DataError, Problem
 
-Tables = dict[str, pd.DataFrame]
-NOTEBOOK = "notebooks/04-claims-check.ipynb"
 WELL_OVER = 1.10   # "well over X": at least 10 % above X
 CLOSE = 0.10       # "about X": within 10 % either way
 
@@ -40,15 +40,15 @@ class Evidence:
 # --------------------------------------------------------------------------------------
 
 
-def _money(v: float) -> str:
-    if abs(v) >= 1e9:
-        return f"${v / 1e9:,.2f} billion"
-    return f"${v / 1e6:,.1f} million"
+def _money(amount: float) -> str:
+    if abs(amount) >= 1e9:
+        return f"${amount / 1e9:,.2f} billion"
+    return f"${amount / 1e6:,.1f} million"
 
 
-def _qual(q: str) -> str:
+def _qual(qualifier: str) -> str:
     return {"exact": "", "about": "about ", "nearly": "nearly ", "more_than": "more than ",
-            "at_least": "at least ", "at_most": "at most "}[q]
+            "at_least": "at least ", "at_most": "at most "}[qualifier]
 
 
 def compare(article: float, comparator: str, record: float) -> str:
@@ -62,6 +62,14 @@ def compare(article: float, comparator: str, record: float) -> str:
     if ratio > 1 + CLOSE:
         return "understated"
     return "supported"
+
+
+def _where(frame: pd.DataFrame, **equal) -> pd.DataFrame:
+    """The rows of ``frame`` whose columns equal the given values."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in equal.items():
+        mask &= frame[column] == value
+    return frame[mask]
 
 
 def _rows(frame: pd.DataFrame, ids) -> pd.DataFrame:
@@ -81,18 +89,18 @@ class SeriesSum:
     attribution: str
 
 
-def series_sum(t: Tables, series: str, recipient: str, account: str, stage: str,
+def series_sum(record: ProcessedTables, series: str, recipient: str, account: str, stage: str,
                first: int, last: int) -> SeriesSum:
     """The sum of one declared funding series over fiscal years ``first``-``last`` (a sum of
     one measure only: one series, recipient, account and stage), with the years it lacks."""
-    s = t["funding_series_by_fy"]
-    s = s[(s["series"] == series) & (s["recipient"] == recipient) & (s["account"] == account)
-          & (s["stage"] == stage) & (s["fiscal_year"] >= first) & (s["fiscal_year"] <= last)]
-    have = s[s["amount_usd"].notna()]
+    rows = record["funding_series_by_fy"]
+    rows = _where(rows, series=series, recipient=recipient, account=account, stage=stage)
+    rows = rows[rows["fiscal_year"].between(first, last)]
+    have = rows[rows["amount_usd"].notna()]
     missing = sorted(set(range(first, last + 1)) - {int(y) for y in have["fiscal_year"]})
     ids = [i for v in have["figure_ids"] for i in v.split(";")]
     srcs = list(dict.fromkeys(i for v in have["source_ids"] for i in v.split(";")))
-    names = t["sources_processed"].set_index("source_id")["attribution_short"]
+    names = record["sources_processed"].set_index("source_id")["attribution_short"]
     return SeriesSum(int(have["amount_usd"].sum()), ids, srcs, missing,
                      "; ".join(names[i] for i in srcs))
 
@@ -106,11 +114,11 @@ MATCHABLE_PROGRAMS = ("merida", "merida_southern_border", "dod_counternarcotics"
 # --------------------------------------------------------------------------------------
 
 
-def merida_112m(t: Tables, c: pd.Series) -> Evidence:
-    f = t["funding"]
-    mex = f[(f["recipient"] == "MEX") & f["program"].isin(MATCHABLE_PROGRAMS)]
-    target = float(c["value"])
-    lo, hi = int(c["period_start"]), int(c["period_end"])
+def merida_112m(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    funding = record["funding"]
+    mex = funding[(funding["recipient"] == "MEX") & funding["program"].isin(MATCHABLE_PROGRAMS)]
+    target = float(claim["value"])
+    lo, hi = int(claim["period_start"]), int(claim["period_end"])
     overlapping = mex[(mex["fy_end"] >= lo) & (mex["fy_start"] <= hi)]
     match = overlapping[(overlapping["amount_usd"] - target).abs() <= 0.02 * target]
     nearest = mex.assign(diff=(mex["amount_usd"] - target).abs()).sort_values(
@@ -124,12 +132,12 @@ def merida_112m(t: Tables, c: pd.Series) -> Evidence:
             f"The record has {_money(best['amount_usd'])} ({best['stage']}) for "
             f"FY{best['fy_start']}-FY{best['fy_end']}.", int(best["amount_usd"]),
             _money(best["amount_usd"]), ids, srcs)
-    n = nearest.iloc[0]
-    ids, srcs = [n["figure_id"]], [n["source_id"]]
+    nearest_row = nearest.iloc[0]
+    ids, srcs = [nearest_row["figure_id"]], [nearest_row["source_id"]]
     scale = []
     for series, stage, verb in (("state_allocations", "allocated", "allocated"),
                                 ("greenbook_obligations", "obligated", "obligated")):
-        fmf = series_sum(t, series, "MEX", "FMF", stage, lo, hi)
+        fmf = series_sum(record, series, "MEX", "FMF", stage, lo, hi)
         if fmf.figure_ids and not fmf.missing:
             scale.append(f"{_money(fmf.total)} {verb} ({fmf.attribution})")
             ids += fmf.figure_ids
@@ -142,15 +150,18 @@ def merida_112m(t: Tables, c: pd.Series) -> Evidence:
         f"for Mexico for one within 2 % of {_money(target)} covering any of FY{lo}-FY{hi}",
         f"No published figure of about {_money(target)} for {lo}-{hi}, for weapons, "
         f"equipment or anything else, is in the record. The nearest in size is "
-        f"{_money(n['amount_usd'])} ({n['stage']}, {n['program']} {n['account']}, "
-        f"FY{n['fy_start']}" + (f"-FY{n['fy_end']}" if n["fy_end"] != n["fy_start"] else "")
-        + f", {n['attribution_short']}), which is a different year and measure." + context,
+        f"{_money(nearest_row['amount_usd'])} ({nearest_row['stage']}, "
+        f"{nearest_row['program']} {nearest_row['account']}, FY{nearest_row['fy_start']}"
+        + (f"-FY{nearest_row['fy_end']}" if nearest_row["fy_end"] != nearest_row["fy_start"]
+           else "")
+        + f", {nearest_row['attribution_short']}), which is a different year and measure."
+        + context,
         None, None, ids, list(dict.fromkeys(srcs)))
 
 
-def inl_86m(t: Tables, c: pd.Series) -> Evidence:
-    f = t["funding"]
-    sb = f[(f["program"] == "merida_southern_border") & (f["recipient"] == "MEX")]
+def inl_86m(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    funding = record["funding"]
+    sb = funding[(funding["program"] == "merida_southern_border") & (funding["recipient"] == "MEX")]
     pledged = sb[sb["stage"] == "pledged"]
     delivered = sb[sb["stage"] == "delivered"]
     if pledged.empty:
@@ -158,7 +169,7 @@ def inl_86m(t: Tables, c: pd.Series) -> Evidence:
                         "No INL southern-border pledge is in the record.")
     ranked = preference.rank(provenance.records(pledged))
     best = ranked[0]
-    base = compare(float(c["value"]), c["comparator"], float(best["amount_usd"]))
+    base = compare(float(claim["value"]), claim["comparator"], float(best["amount_usd"]))
     verdict = "supported_with_caveats" if base == "supported" else base
     ids, srcs = _ids(pd.concat([pledged, delivered]))
     given = "; ".join(f"{_qual(r.qualifier)}{_money(r.amount_usd)} delivered by {r.as_of} "
@@ -176,24 +187,24 @@ def inl_86m(t: Tables, c: pd.Series) -> Evidence:
         ids, srcs)
 
 
-def total_3b(t: Tables, c: pd.Series) -> Evidence:
-    f = t["funding"]
-    cums = f[(f["program"] == "merida") & (f["recipient"] == "MEX") & (f["account"] == "TOTAL")
-             & (f["stage"] == "appropriated") & (f["fy_start"] == 2008)
-             & (f["fy_end"] > f["fy_start"]) & (f["vehicle"] == "all")
-             & f["confidence"].isin(preference.FILLING_CONFIDENCE)]
-    within = cums[cums["fy_end"] <= int(c["period_end"])]
+def total_3b(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    funding = record["funding"]
+    cums = _where(funding, program="merida", recipient="MEX", account="TOTAL",
+                  stage="appropriated", fy_start=2008, vehicle="all")
+    cums = cums[(cums["fy_end"] > cums["fy_start"])
+                & cums["confidence"].isin(preference.FILLING_CONFIDENCE)]
+    within = cums[cums["fy_end"] <= int(claim["period_end"])]
     latest = within[within["fy_end"] == within["fy_end"].max()]
     best = preference.rank(provenance.records(latest))[0]
-    m = t["merida_mexico_by_fy"]
-    fy2008 = m[(m["fiscal_year"] == 2008) & (m["account"] == "TOTAL")].iloc[0]
-    fmf = m[(m["account"] == "FMF") & m["amount_usd"].notna()]
+    merida = record["merida_mexico_by_fy"]
+    fy2008 = merida[(merida["fiscal_year"] == 2008) & (merida["account"] == "TOTAL")].iloc[0]
+    fmf = merida[(merida["account"] == "FMF") & merida["amount_usd"].notna()]
     fmf_zero = fmf[fmf["amount_usd"] == 0]["fiscal_year"]
     obama = int(best["amount_usd"]) - int(fy2008["amount_usd"])
-    later = cums[cums["amount_usd"] >= int(c["value"])].sort_values(["date_published",
+    later = cums[cums["amount_usd"] >= int(claim["value"])].sort_values(["date_published",
                                                                       "figure_id"])
     first3 = later.iloc[0] if not later.empty else None
-    verdict = compare(float(c["value"]), "about", float(obama))
+    verdict = compare(float(claim["value"]), "about", float(obama))
     if verdict == "supported" and best["qualifier"] in ("nearly", "at_most"):
         verdict = "supported_with_caveats"
     ids = [best["figure_id"], *fy2008["figure_ids"].split(";")]
@@ -212,13 +223,13 @@ def total_3b(t: Tables, c: pd.Series) -> Evidence:
         reason += (f" Mérida reaches {_money(first3['amount_usd'])} only in "
                    f"{first3['attribution_short']}, covering FY{first3['fy_start']}-"
                    f"FY{first3['fy_end']}.")
-    lo, hi = int(c["period_start"]), int(c["period_end"])
+    lo, hi = int(claim["period_start"]), int(claim["period_end"])
     stages, reach = [], []
     for stage in ("planned", "obligated", "disbursed"):
-        all_aid = series_sum(t, "foreign_assistance_totals", "MEX", "TOTAL", stage, lo, hi)
+        all_aid = series_sum(record, "foreign_assistance_totals", "MEX", "TOTAL", stage, lo, hi)
         if all_aid.figure_ids and not all_aid.missing:
             stages.append(f"{_money(all_aid.total)} {stage}")
-            if all_aid.total >= float(c["value"]):
+            if all_aid.total >= float(claim["value"]):
                 reach.append(stage)
             ids += all_aid.figure_ids
             srcs += all_aid.source_ids
@@ -228,35 +239,34 @@ def total_3b(t: Tables, c: pd.Series) -> Evidence:
                    f"(health, development and the rest as well as security), over "
                    f"FY{lo}-FY{hi}: {', '.join(stages)} ({source}); "
                    + (f"only the amount {' and '.join(reach)}, counting every purpose, "
-                      f"reaches {_money(float(c['value']))}." if reach else
-                      f"none reaches {_money(float(c['value']))}."))
+                      f"reaches {_money(float(claim['value']))}." if reach else
+                      f"none reaches {_money(float(claim['value']))}."))
     return Evidence(verdict, "Mérida appropriations for Mexico (all purposes)",
                     "latest cumulative total within the period, minus the FY2008 package",
                     reason, obama, f"about {_money(obama)}", ids, list(dict.fromkeys(srcs)))
 
 
-def children_40k(t: Tables, c: pd.Series) -> Evidence:
-    d = t["deportations"]
-    mpi = d[(d["reporter"] == "MPI") & (d["measure"] == "removals_and_returns")
-            & (d["age_group"] == "minor") & (d["nationality"] == "NTCA")
-            & (d["deporting_state"] == "MEX_USA")]
+def children_40k(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    deportations = record["deportations"]
+    mpi = _where(deportations, reporter="MPI", measure="removals_and_returns",
+                 age_group="minor", nationality="NTCA", deporting_state="MEX_USA")
     if mpi.empty:
         return Evidence("not_traceable", "no compiled count of children deported", "none",
                         "No count of children deported by both countries is in the record.")
     best = preference.rank(provenance.records(mpi))[0]
-    verdict = compare(float(c["value"]), "over", float(best["value"]))
+    verdict = compare(float(claim["value"]), "over", float(best["value"]))
     end_year = int(best["period_end"][:4])
     caveats = []
-    if end_year < int(c["period_end"]):
+    if end_year < int(claim["period_end"]):
         caveats.append(f"the count covers {best['period_start'][:4]}-{end_year}, not the "
                        f"years up to the article")
     # Who did the deporting: Mexico's own count against ICE's, over the same years.
-    s = t["child_deportations_by_year"]
-    mx = s[(s["series"] == "mx_minor_returns") & (s["nationality"] == "ALL")
-           & s["value"].notna() & s["year"].between(int(best["period_start"][:4]), end_year)]
-    us = d[(d["reporter"] == "ICE") & (d["measure"] == "removals") & (d["age_group"] == "minor")
-           & (d["accompaniment"] == "unaccompanied") & d["nationality"].isin(["GTM", "HND", "SLV"])
-           & (d["period_start"] == "2011-10") & (d["months"] > 12)]
+    children = record["child_deportations_by_year"]
+    mx = _where(children, series="mx_minor_returns", nationality="ALL")
+    mx = mx[mx["value"].notna() & mx["year"].between(int(best["period_start"][:4]), end_year)]
+    us = _where(deportations, reporter="ICE", measure="removals", age_group="minor",
+                accompaniment="unaccompanied", period_start="2011-10")
+    us = us[us["nationality"].isin(["GTM", "HND", "SLV"]) & (us["months"] > 12)]
     mx_sum, us_sum = int(mx["value"].sum()), int(us["value"].sum())
     if mx_sum and us_sum:
         caveats.append(
@@ -277,14 +287,14 @@ def children_40k(t: Tables, c: pd.Series) -> Evidence:
         ids, list(dict.fromkeys(srcs)))
 
 
-def mexico_overtakes_2015(t: Tables, c: pd.Series) -> Evidence:
+def mexico_overtakes_2015(record: ProcessedTables, claim: pd.Series) -> Evidence:
     from usmx.compare import comparisons, versus_frame
 
-    frame = versus_frame(t)
+    frame = versus_frame(record)
     cmp = comparisons(frame[frame["value"].notna()])
     deport = cmp["Children returned or removed"]
     appr = cmp["Children apprehended"]
-    year = int(c["period_start"])
+    year = int(claim["period_start"])
     used = frame[frame["value"].notna() & frame["year"].isin(
         [*deport["years"][:1], year])]
     ids = [i for v in used["figure_ids"].dropna() for i in v.split(";")]
@@ -310,17 +320,16 @@ def mexico_overtakes_2015(t: Tables, c: pd.Series) -> Evidence:
                     reason, None, None, list(dict.fromkeys(ids)), list(dict.fromkeys(srcs)))
 
 
-def removals_2m(t: Tables, c: pd.Series) -> Evidence:
-    d = t["deportations"]
-    obama = d[(d["measure"] == "removals") & (d["reporter"] == "DHS_OIS")
-              & (d["nationality"] == "ALL") & (d["age_group"] == "all")
-              & (d["period_start"] == "2009-01")]
+def removals_2m(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    deportations = record["deportations"]
+    obama = _where(deportations, measure="removals", reporter="DHS_OIS", nationality="ALL",
+                   age_group="all", period_start="2009-01")
     if obama.empty:
         return Evidence("not_traceable", "no multi-year removal total", "none",
                         "No removal total for the Obama years is in the record.")
     longest = obama[obama["months"] == obama["months"].max()]
     best = preference.rank(provenance.records(longest))[0]
-    target = float(c["value"])
+    target = float(claim["value"])
     value = float(best["value"])
     if value >= target * WELL_OVER:
         verdict = "supported"
@@ -328,9 +337,9 @@ def removals_2m(t: Tables, c: pd.Series) -> Evidence:
         verdict = "supported_with_caveats"
     else:
         verdict = "overstated"
-    kids = t["child_deportations_by_year"]
+    kids = record["child_deportations_by_year"]
     mex = kids[(kids["series"] == "us_to_mexico_minor_repatriations")
-               & kids["year"].between(int(c["period_start"]), int(c["period_end"]))
+               & kids["year"].between(int(claim["period_start"]), int(claim["period_end"]))
                & kids["value"].notna()]
     reason = (f"DHS counted {int(value):,} removals from {best['period_start']} to "
               f"{best['period_end']} ({best['attribution_short']}); returns are not "
@@ -349,85 +358,90 @@ def removals_2m(t: Tables, c: pd.Series) -> Evidence:
 def _growth(rows: pd.DataFrame, y0: int, y1: int) -> dict[str, tuple[int, int]]:
     """Applications in y0 and y1 per unit (cases and persons are never added)."""
     out = {}
-    for unit, g in rows.groupby("unit"):
-        a = int(g.loc[g["year"] == y0, "value"].sum())
-        b = int(g.loc[g["year"] == y1, "value"].sum())
-        if a and b:
-            out[unit] = (a, b)
+    for unit, group in rows.groupby("unit"):
+        before = int(group.loc[group["year"] == y0, "value"].sum())
+        after = int(group.loc[group["year"] == y1, "value"].sum())
+        if before and after:
+            out[unit] = (before, after)
     return out
 
 
-def asylum_1185pct(t: Tables, c: pd.Series) -> Evidence:
-    d = t["deportations"]
-    y0, y1 = int(c["period_start"]), int(c["period_end"])
-    asylum = d[d["measure"].str.startswith("asylum_applications")
-               & d["nationality"].isin(["GTM", "HND", "SLV"]) & d["year"].isin([y0, y1])]
+def asylum_1185pct(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    deportations = record["deportations"]
+    y0, y1 = int(claim["period_start"]), int(claim["period_end"])
+    asylum = deportations[deportations["measure"].str.startswith("asylum_applications")]
+    asylum = asylum[asylum["nationality"].isin(["GTM", "HND", "SLV"])
+                    & asylum["year"].isin([y0, y1])]
     us = _growth(asylum[asylum["deporting_state"] == "USA"], y0, y1)
     region_rows = asylum[asylum["deporting_state"].isin(["MEX", "BLZ", "CRI", "NIC", "PAN"])]
     region = _growth(region_rows, y0, y1)
     if not us:
         return Evidence("not_traceable", "no asylum figures for both years", "none",
                         "The record lacks US asylum applications for both years.")
-    pct = {u: round((b - a) / a * 100) for u, (a, b) in us.items()}
+    pct = {unit: round((after - before) / before * 100)
+           for unit, (before, after) in us.items()}
     best_unit = max(pct, key=pct.get)
-    record = pct[best_unit]
-    verdict = compare(float(c["value"]), "about", float(record))
-    parts = "; ".join(f"{u}: {a:,} to {b:,}, +{pct[u]:,}%" for u, (a, b) in sorted(us.items()))
+    growth = pct[best_unit]
+    verdict = compare(float(claim["value"]), "about", float(growth))
+    parts = "; ".join(f"{unit}: {before:,} to {after:,}, +{pct[unit]:,}%"
+                      for unit, (before, after) in sorted(us.items()))
     reason = (f"UNHCR's figures for Guatemalans, Hondurans and Salvadorans applying in the US "
               f"rose less ({parts}; cases and persons are separate counts).")
     if region:
-        rpct = {u: (b - a) / a * 100 for u, (a, b) in region.items()}
-        u = max(rpct, key=rpct.get)
-        a, b = region[u]
-        reason += (f" The +{rpct[u]:,.1f}% figure belongs to their applications in Mexico, "
-                   f"Belize, Costa Rica, Nicaragua and Panama ({u}: {a:,} to {b:,}),.")
+        rpct = {unit: (after - before) / before * 100
+                for unit, (before, after) in region.items()}
+        top = max(rpct, key=rpct.get)
+        before, after = region[top]
+        reason += (f" The +{rpct[top]:,.1f}% figure belongs to their applications in Mexico, "
+                   f"Belize, Costa Rica, Nicaragua and Panama ({top}: {before:,} to {after:,}),.")
     rows = asylum[asylum["deporting_state"] == "USA"]
     return Evidence(verdict, f"asylum applications lodged in the US ({best_unit})",
                     f"sum of the three nationalities in {y0} and {y1}, per unit",
-                    reason, record, f"+{record:,}% ({best_unit})", list(rows["figure_id"]),
+                    reason, growth, f"+{growth:,}% ({best_unit})", list(rows["figure_id"]),
                     list(dict.fromkeys(rows["source_id"])))
 
 
-def _events(t: Tables, subject: str) -> pd.DataFrame:
-    e = t["events"]
-    return e[e["subject"] == subject].sort_values(["date", "event_id"])
+def _events(record: ProcessedTables, subject: str) -> pd.DataFrame:
+    events = record["events"]
+    return events[events["subject"] == subject].sort_values(["date", "event_id"])
 
 
-def southern_border_program(t: Tables, c: pd.Series) -> Evidence:
-    e = _events(t, "southern_border_program")
-    announced = e[e["kind"] == "announcement"]
-    praise = e[(e["kind"] == "statement") & (e["actor"] == "USA")]
+def southern_border_program(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    events = _events(record, "southern_border_program")
+    announced = events[events["kind"] == "announcement"]
+    praise = events[(events["kind"] == "statement") & (events["actor"] == "USA")]
     ok_date = not announced.empty and announced["date"].iloc[0].startswith(
-        f"{c['period_start']}-07")
+        f"{claim['period_start']}-07")
     ok_praise = not praise.empty and praise["date"].str.startswith(
-        f"{c['period_end']}-01").any()
-    verdict = "supported" if ok_date and ok_praise else "contradicted" if not e.empty \
+        f"{claim['period_end']}-01").any()
+    verdict = "supported" if ok_date and ok_praise else "contradicted" if not events.empty \
         else "not_traceable"
     reason = (f"The program's announcement is dated {announced['date'].iloc[0]} "
               f"({announced['attribution_short'].iloc[0]}); " if not announced.empty else "")
     reason += "; ".join(f"{r.date}: {r.what} ({r.attribution_short})"
                         for r in praise.itertuples())
     return Evidence(verdict, "dated events", "dates of the announcement and of US praise",
-                    reason, None, None, list(e["event_id"]), list(dict.fromkeys(e["source_id"])))
+                    reason, None, None, list(events["event_id"]),
+                    list(dict.fromkeys(events["source_id"])))
 
 
-def indigenous_youths(t: Tables, c: pd.Series) -> Evidence:
-    e = _events(t, "tzeltal_case")
-    kinds = set(e["kind"])
-    if e.empty:
+def indigenous_youths(record: ProcessedTables, claim: pd.Series) -> Evidence:
+    events = _events(record, "tzeltal_case")
+    kinds = set(events["kind"])
+    if events.empty:
         return Evidence("not_traceable", "no record of the case", "none",
                         "The record has no account of the case.")
     released = "release" in kinds
     deported = "deportation" in kinds
     verdict = "contradicted" if released and not deported else "supported"
-    reason = " ".join(f"{r.date}: {r.what} ({r.attribution_short})." for r in e.itertuples())
+    reason = " ".join(f"{r.date}: {r.what} ({r.attribution_short})." for r in events.itertuples())
     if verdict == "contradicted":
         reason += " They were detained and one was beaten, but they were released, not deported."
     return Evidence(verdict, "the documented case", "the dated events of the case", reason,
-                    None, None, list(e["event_id"]), list(dict.fromkeys(e["source_id"])))
+                    None, None, list(events["event_id"]), list(dict.fromkeys(events["source_id"])))
 
 
-EVALUATORS: dict[str, Callable[[Tables, pd.Series], Evidence]] = {
+EVALUATORS: dict[str, Callable[[ProcessedTables, pd.Series], Evidence]] = {
     "merida_112m": merida_112m,
     "inl_86m": inl_86m,
     "total_3b": total_3b,
@@ -465,60 +479,47 @@ def load_claims_raw(path, label: str, source_ids) -> pd.DataFrame:
     return out
 
 
-def load_events(path, label: str, source_ids, sources: pd.DataFrame) -> pd.DataFrame:
-    frame = provenance.load_raw(path, schema.EVENTS_RAW, label, source_ids)
-    out = provenance.blank_to_na(provenance.drop_line(frame), ("note",))
-    out = provenance.attach_attribution(out, sources)
-    return out.sort_values(["date", "event_id"], ignore_index=True)[schema.EVENTS.columns]
-
-
-def evaluate(t: Tables, claims_raw: pd.DataFrame) -> pd.DataFrame:
+def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame) -> pd.DataFrame:
     """The claims table: one row per claim, evidence computed from the tables."""
     rows = []
-    for _, c in claims_raw.iterrows():
-        ev = EVALUATORS[c["claim_id"]](t, c)
+    for _, claim in claims_raw.iterrows():
+        ev = EVALUATORS[claim["claim_id"]](record, claim)
         rows.append({
-            "claim_id": c["claim_id"], "statement": c["statement"],
-            "figure_printed": c["figure_printed"],
-            "article_value": None if pd.isna(c["value"]) else int(c["value"]),
-            "unit": c["unit"], "verdict": ev.verdict,
+            "claim_id": claim["claim_id"], "statement": claim["statement"],
+            "figure_printed": claim["figure_printed"],
+            "article_value": None if pd.isna(claim["value"]) else int(claim["value"]),
+            "unit": claim["unit"], "verdict": ev.verdict,
             "record_value": ev.record_value, "record_figure": ev.record_figure,
             "measure": ev.measure, "combination": ev.combination, "reason": ev.reason,
             "figure_ids": ";".join(dict.fromkeys(ev.figure_ids)) or None,
             "source_ids": ";".join(dict.fromkeys(ev.source_ids)) or None,
-            "section": f"{NOTEBOOK}#{c['claim_id']}",
         })
     return provenance.typed_frame(rows, schema.CLAIMS)
 
 
-VERDICT_LABELS = {
-    "supported": "Supported", "supported_with_caveats": "Supported, with caveats",
-    "overstated": "Overstated", "understated": "Understated", "contradicted": "Contradicted",
-    "not_traceable": "Not traceable in the record",
-}
-README_START = "<!-- what-the-record-says:start -->"
-README_END = "<!-- what-the-record-says:end -->"
+# --------------------------------------------------------------------------------------
+# The domain's build steps
+# --------------------------------------------------------------------------------------
 
 
-def readme_section(claims: pd.DataFrame) -> str:
-    """'What the record says', BuzzFeed style: claim, verdict, the notebook section."""
-    out = [README_START, "## What the record says", "",
-           "Generated from `data/processed/claims.csv` by `python -m usmx build`; each "
-           "verdict is computed from the tables, and its section of "
-           f"[`{NOTEBOOK}`]({NOTEBOOK}) shows the figures.", ""]
-    for r in claims.itertuples():
-        out += [f"**{r.statement}**", "",
-                f"- Verdict: **{VERDICT_LABELS[r.verdict]}**. {r.reason}",
-                f"- Shown in: [`{r.section.split('/')[-1]}`]({r.section})", ""]
-    out.append(README_END)
-    return "\n".join(out)
+def _load(ctx: Context) -> dict:
+    path = ctx.paths.claims_raw
+    return {"claims_raw": load_claims_raw(path, ctx.paths.rel(path), ctx.source_ids)}
 
 
-def update_readme(text: str, claims: pd.DataFrame) -> str:
-    """README text with its generated section replaced (appended if absent)."""
-    section = readme_section(claims)
-    if README_START in text and README_END in text:
-        head, rest = text.split(README_START, 1)
-        _, tail = rest.split(README_END, 1)
-        return head + section + tail
-    return text.rstrip("\n") + "\n\n" + section + "\n"
+def _verdicts(ctx: Context) -> dict:
+    return {"claims": evaluate(ctx.frames, ctx["claims_raw"])}
+
+
+STEPS = (
+    Step("claims", "read the article's claims; every claim must have an evaluator", _load,
+         reads=(schema.CLAIMS_RAW,), needs=("sources_raw",), makes=("claims_raw",),
+         cites=("claims_raw",)),
+)
+VERDICT_STEPS = (
+    Step("verdicts", "set each claim beside the record: find its figures in the processed "
+         "tables, combine them as stated, give a verdict with its reason", _verdicts,
+         needs=("claims_raw", "funding", "merida_mexico_by_fy", "funding_series_by_fy",
+                "deportations", "child_deportations_by_year", "events", "sources_processed"),
+         makes=("claims",)),
+)

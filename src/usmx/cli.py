@@ -1,4 +1,4 @@
-"""Command line: ``python -m usmx build | check | charts | report`` (all offline)."""
+"""Command line: ``python -m usmx build | check | charts | docs | report`` (all offline)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="project root (default: this clone, or $USMX_ROOT)")
     parser = argparse.ArgumentParser(prog="usmx", description=__doc__, parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", parents=[common],
-                   help="validate data/raw and write data/processed (offline)")
+    build_cmd = sub.add_parser("build", parents=[common],
+                               help="validate data/raw and write data/processed (offline)")
+    build_cmd.add_argument("--explain", action="store_true",
+                           help="print the build's steps (what each reads and makes) and exit")
     sub.add_parser("check", parents=[common],
                    help="exit 1 if data/processed differs from a fresh build")
     sub.add_parser("charts", parents=[common],
                    help="export every chart to reports/figures (SVG, PDF, PNG, CSV, manifest)")
     sub.add_parser("report", parents=[common],
-                   help="build, export the charts, execute the notebooks into reports/*.html")
+                   help="build, export the charts, update the README's generated section, "
+                        "execute the notebooks into reports/*.html")
+    sub.add_parser("docs", parents=[common],
+                   help="update the README's section 'What the record says' from the "
+                        "processed claims")
     sub.add_parser("manifest", parents=[common],
                    help="record the sha256 of every raw file after a deliberate hand edit")
     strip = sub.add_parser("strip-notebooks", parents=[common],
@@ -35,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     refresh.add_argument("sources", nargs="*", metavar="SOURCE",
                          help="unhcr_asylum, wb_population_0_14, us_cpi (default: all)")
     args = parser.parse_args(argv)
+    if args.command == "build" and args.explain:
+        from usmx.build import PIPELINE
+        from usmx.pipeline import explain
+
+        print(explain(PIPELINE))
+        return 0
     if args.command == "strip-notebooks" and args.stdin:
         from usmx.nbstrip import filter_stdin
 
@@ -65,14 +77,22 @@ def main(argv: list[str] | None = None) -> int:
                       + "".join(f"\n  {paths.rel(p)}" for p in stale), file=sys.stderr)
                 return 1
             print("check: data/processed matches a fresh build")
+        elif args.command == "docs":
+            from usmx import docs, processed
+
+            written = docs.write_docs(paths, processed.load(paths)["claims"])
+            print(f"docs: {len(written)} file(s) written"
+                  + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command in ("charts", "report"):
+            from usmx import docs, processed
+            from usmx.charts.export import export_all
+
             if args.command == "report":
                 written = build.build(paths)
                 print(f"build: {len(written)} file(s) written")
-            from usmx import tables
-            from usmx.charts.export import export_all
-
-            written = export_all(tables.load(paths), paths.figures)
+                written = docs.write_docs(paths, processed.load(paths)["claims"])
+                print(f"docs: {len(written)} file(s) written")
+            written = export_all(processed.load(paths), paths.figures)
             print(f"charts: {len(written)} file(s) written to {paths.rel(paths.figures)}/")
             if args.command == "report":
                 from usmx.report import run_notebooks
@@ -106,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: bad input; nothing was written.\n{exc.report()}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: not a write failure
+        raise
     except OSError as exc:  # a full disk, a read-only folder: the outputs stay as they were
         where = exc.filename or "a file"
         print(f"error: could not write {where}: {exc.strerror or exc}; the files already "

@@ -7,9 +7,8 @@ import itertools
 
 import pandas as pd
 
-from usmx.tables import series
+from usmx.processed import ProcessedTables, deportation_series_rows
 
-Tables = dict[str, pd.DataFrame]
 US_BLUE, US_SKY = "#0072B2", "#56B4E9"
 MX_ORANGE, MX_VERMILLION = "#E69F00", "#D55E00"
 
@@ -83,12 +82,12 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
-def versus_frame(tables: Tables, first: int = 2008, last: int = 2017) -> pd.DataFrame:
+def versus_frame(record: ProcessedTables, first: int = 2008, last: int = 2017) -> pd.DataFrame:
     """The series compared in mexico_vs_us, one row per panel, line and year (gaps kept)."""
     frames = []
     for title, lines in VERSUS_PANELS:
         for order, (name, nat, label, color, side) in enumerate(lines):
-            s = series(tables, name, nat)
+            s = deportation_series_rows(record, name, nat)
             s = s[(s["year"] >= first) & (s["year"] <= last)]
             frames.append(s.assign(panel=title, side=side, order=order, label=label,
                                    color=color))

@@ -15,133 +15,19 @@ every series fixes its year basis and unit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from usmx import preference, provenance, schema
+from usmx import preference, provenance, schema, snapshots
+from usmx.deportation_series import (
+    ALL_AGES_SERIES,
+    CHILD_SERIES,
+    COUNTRIES,
+    NTCA_PARTS,
+    DeportationSeries,
+)
+from usmx.pipeline import CONFLICT_RECORDS, Context, Step
 from usmx.provenance import qualifier_range
 from usmx.rawio import LINE, DataError, Problem
-
-COUNTRIES = ("GTM", "HND", "SLV", "MEX")
-NTCA_PARTS = ("GTM", "HND", "SLV")
-
-
-@dataclass(frozen=True)
-class Series:
-    id: str
-    title: str
-    measure: str
-    deporting_state: str
-    reporters: tuple[str, ...]  # acceptable counters, most preferred first
-    age_group: str
-    accompaniment: str
-    unit: str
-    year_basis: str
-    nationalities: tuple[str, ...]
-    sum_of: tuple[str, ...] = ()  # measures whose figures from one source add up to this one
-    own_country: bool = False  # only the nationality's own government (or IOM) may count it
-
-    def accepts(self, reporter: str, nationality: str) -> bool:
-        if reporter not in self.reporters:
-            return False
-        if self.own_country and reporter.endswith("_GOV"):
-            return reporter == ("NTCA_GOV" if nationality == "NTCA" else f"{nationality}_GOV")
-        return True
-
-
-CHILD_SERIES = (
-    Series("us_uac_apprehensions", "US Border Patrol apprehensions of unaccompanied children "
-           "(Southwest border)", "uac_apprehensions", "USA", ("CBP",), "minor",
-           "unaccompanied", "events", "us_fiscal",
-           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
-    Series("us_uac_removals", "US (ICE) removals of unaccompanied children",
-           "removals", "USA", ("ICE",), "minor", "unaccompanied", "events", "us_fiscal",
-           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
-    Series("us_juvenile_air_removals", "Juveniles on ICE Air removal flights",
-           "air_removals", "USA", ("UWCHR",), "minor", "all", "events", "us_fiscal",
-           ("GTM", "HND", "SLV", "MEX", "ALL")),
-    Series("mx_minor_apprehensions", "Minors apprehended by Mexico (presentados)",
-           "apprehensions", "MEX", ("INM_UPM",), "minor", "all", "events", "calendar",
-           ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
-    Series("mx_minor_returns", "Minors returned by Mexico (devoluciones)", "devoluciones",
-           "MEX", ("INM_UPM",), "minor", "all", "events", "calendar",
-           ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
-    Series("mx_minor_returns_unaccompanied", "Unaccompanied minors returned by Mexico",
-           "devoluciones", "MEX", ("INM_UPM",), "minor", "unaccompanied", "events",
-           "calendar", ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
-    Series("received_minors_from_mexico", "Minors returned from Mexico, as counted by their "
-           "country", "repatriations_received", "MEX",
-           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
-           "minor", "all", "persons", "calendar",
-           ("GTM", "HND", "SLV", "NTCA"), own_country=True),
-    Series("received_minors_from_us", "Minors returned from the US, as counted by their "
-           "country", "repatriations_received", "USA",
-           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
-           "minor", "all", "persons", "calendar",
-           ("GTM", "HND", "SLV", "NTCA"), own_country=True),
-    Series("us_to_mexico_minor_repatriations", "Mexican minors repatriated by the US, as "
-           "counted by Mexico", "repatriations_received", "USA", ("INM_UPM",), "minor", "all",
-           "events", "calendar", ("MEX",)),
-    Series("us_to_mexico_unaccompanied_repatriations", "Unaccompanied Mexican minors "
-           "repatriated by the US, as counted by Mexico", "repatriations_received", "USA",
-           ("INM_UPM",), "minor", "unaccompanied", "events", "calendar",
-           ("MEX",)),
-)
-
-ALL_AGES_SERIES = (
-    Series("us_removals", "US removals (DHS Yearbook)", "removals", "USA", ("DHS_OIS",),
-           "all", "all", "events", "us_fiscal",
-           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL"),
-           sum_of=("removals_criminal", "removals_noncriminal")),
-    Series("us_ice_removals", "ICE removals (ICE counts, which include some returns)",
-           "removals", "USA", ("ICE",), "all", "all", "events", "us_fiscal",
-           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
-    Series("us_returns", "US returns (DHS Yearbook)", "returns", "USA", ("DHS_OIS",), "all",
-           "all", "events", "us_fiscal",
-           ("GTM", "HND", "SLV", "MEX", "NTCA", "ALL")),
-    Series("mx_returns", "Mexico's returns of foreigners (devoluciones)", "devoluciones",
-           "MEX", ("INM_UPM",), "all", "all", "events", "calendar",
-           ("GTM", "HND", "SLV", "NTCA", "CA", "ALL")),
-    Series("received_from_mexico", "Nationals returned from Mexico, as counted by their "
-           "country", "repatriations_received", "MEX",
-           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"),
-           "all", "all", "persons", "calendar",
-           ("GTM", "HND", "SLV", "NTCA"), own_country=True),
-    Series("received_from_us", "Nationals returned from the US, as counted by their country",
-           "repatriations_received", "USA",
-           ("GTM_GOV", "HND_GOV", "SLV_GOV", "NTCA_GOV", "IOM"), "all",
-           "all", "persons", "calendar", ("GTM", "HND", "SLV", "NTCA"),
-           own_country=True),
-)
-
-PREFERENCE_RULE = """
-One figure per series, year and nationality. A series fixes the measure, the acting state,
-the age group, the accompaniment, the unit (persons or events) and the year basis (US fiscal or
-calendar), so figures of different kinds never compete and are never added together. Its
-years are the article's period (2008–2017), stretched to every year one of its whole-year
-figures covers: no figure is cut off by a fixed range.
-
-1. Candidates cover exactly that fiscal or calendar year (part-year figures never fill a
-   cell; they are listed in its note), cover the whole measure (no `detail` such as a
-   single route or component), come from one of the series' accepted counters, and have
-   confidence high or medium.
-2. Among candidates the first of these orderings decides: the series' preferred counter;
-   the counter's own document, then an official reprint (CRS, GAO, testimony), then research
-   or news, and a partisan outlet last; official source before secondary; confidence high,
-   medium, low; qualifier exact before qualified; the latest source version first; then
-   figure id. The cell's rule names the ordering that decided.
-3. A cell with no published figure is `derived` when its parts are published: removals as
-   the sum of criminal and non-criminal removals given by one source; a Guatemala +
-   Honduras + El Salvador (NTCA) cell as the sum of the three country cells when all three
-   have a figure.
-4. A cell with no figure is status `gap` with an empty value, never zero.
-""".strip()
-
-
-# --------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------
 
 
 def _months(start: str, end: str) -> int:
@@ -268,7 +154,7 @@ def tidy_deportations(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _series_key(s: Series) -> tuple:
+def _series_key(s: DeportationSeries) -> tuple:
     return (s.measure, s.deporting_state, s.age_group, s.accompaniment, s.unit, s.year_basis)
 
 
@@ -289,7 +175,7 @@ def _describe(r: dict) -> str:
             f"({r['reporter']}, {r['confidence']}, {r['source_id']})")
 
 
-def _sum_of_parts(s: Series, year: int, nat: str, pools: dict) -> list[dict] | None:
+def _sum_of_parts(s: DeportationSeries, year: int, nat: str, pools: dict) -> list[dict] | None:
     """Figures of ``s.sum_of`` measures for one year and nationality, all from the best
     single source that gives every part; None if no source does."""
     if not s.sum_of:
@@ -310,11 +196,11 @@ def _sum_of_parts(s: Series, year: int, nat: str, pools: dict) -> list[dict] | N
     return [by_source[best["source_id"]][m] for m in s.sum_of]
 
 
-def _counter_rule(s: Series) -> preference.Rule:
+def _counter_rule(s: DeportationSeries) -> preference.Rule:
     return preference.order("reporter", s.reporters, "the series' preferred counter")
 
 
-def _cell(s: Series, year: int, nat: str, here: list[dict], cells: dict,
+def _cell(s: DeportationSeries, year: int, nat: str, here: list[dict], cells: dict,
           pools: dict) -> dict:
     ok = [r for r in here if r["year"] == year and s.accepts(r["reporter"], nat)
           and r["detail"] is None and preference.fills(r)]
@@ -357,7 +243,7 @@ def _cell(s: Series, year: int, nat: str, here: list[dict], cells: dict,
     return cell
 
 
-def series_years(s: Series, pools: dict[tuple, list[dict]]) -> range:
+def series_years(s: DeportationSeries, pools: dict[tuple, list[dict]]) -> range:
     """The series' years: the study years (``schema.STUDY_YEARS``), stretched to every year
     that a whole-year figure of the series (or of the measures it is the sum of) covers, for
     its nationalities and counters: a new year's figure brings its year in."""
@@ -367,7 +253,8 @@ def series_years(s: Series, pools: dict[tuple, list[dict]]) -> range:
                               and s.accepts(r["reporter"], r["nationality"]))
 
 
-def preferred_series(deportations: pd.DataFrame, series: tuple[Series, ...]) -> pd.DataFrame:
+def preferred_series(deportations: pd.DataFrame,
+                     series: tuple[DeportationSeries, ...]) -> pd.DataFrame:
     """The preferred-figure table for ``series``: see :data:`PREFERENCE_RULE`."""
     pools: dict[tuple, list[dict]] = {}
     for r in provenance.records(deportations):
@@ -386,7 +273,8 @@ def preferred_series(deportations: pd.DataFrame, series: tuple[Series, ...]) -> 
     return provenance.typed_frame(out, schema.CHILD_BY_YEAR)
 
 
-def why_unused(r: dict, series: tuple[Series, ...] = CHILD_SERIES + ALL_AGES_SERIES) -> str:
+def why_unused(r: dict, series: tuple[DeportationSeries, ...] = CHILD_SERIES + ALL_AGES_SERIES,
+               ) -> str:
     """Why a figure fills, competes for and is noted in no cell of any series."""
     kind = (f"{r['measure']} by {r['deporting_state']}, {r['age_group']}, "
             f"{r['accompaniment']}, {r['unit']}, {r['year_basis']} years")
@@ -507,3 +395,50 @@ def deportation_conflicts(deportations: pd.DataFrame, checks: pd.DataFrame) -> l
                       f"{int(row.parts_sum):,}",
         })
     return records
+
+
+# --------------------------------------------------------------------------------------
+# The domain's build steps
+# --------------------------------------------------------------------------------------
+
+
+def _load(ctx: Context) -> dict:
+    paths = ctx.paths
+    raw = [(paths.rel(paths.deportations_raw),
+            load_deportations_raw(paths.deportations_raw, paths.rel(paths.deportations_raw),
+                                  ctx.source_ids))]
+    asylum = snapshots.latest(paths, "unhcr_asylum")
+    if asylum is not None:
+        raw.append((paths.rel(asylum),
+                    load_deportations_raw(asylum, paths.rel(asylum), ctx.source_ids)))
+    figures = tidy_deportations(provenance.combine(raw, "deportation"), ctx["sources_raw"])
+    population = snapshots.load_latest(paths, "wb_population_0_14", schema.POPULATION_RAW,
+                                       ctx.source_ids)
+    return {"deportations": figures, "population": population,
+            CONFLICT_RECORDS: population_conflicts(population)}
+
+
+def _prefer(ctx: Context) -> dict:
+    figures = ctx["deportations"]
+    children = with_rates(preferred_series(figures, CHILD_SERIES), ctx["population"])
+    all_ages = preferred_series(figures, ALL_AGES_SERIES)
+    checks = parts_checks(figures, pd.concat([children, all_ages]))
+    return {"child_deportations_by_year": children, "deportations_all_ages_by_year": all_ages,
+            "deportation_checks": checks,
+            CONFLICT_RECORDS: deportation_conflicts(figures, checks)}
+
+
+STEPS = (
+    Step("deportations", "read the deportation counts (and the newest UNHCR asylum and "
+         "World Bank population snapshots), resolve each period into months and a year, "
+         "join each source's attribution",
+         _load, reads=(schema.DEPORTATIONS_RAW, schema.POPULATION_RAW),
+         needs=("sources_raw",), makes=("deportations", "population"),
+         cites=("deportations", "population"), figures=("deportations", why_unused)),
+    Step("deportation series", "choose one figure per series, year and nationality (children "
+         "with rates per 100,000 aged 0-14, and all ages); check totals against their parts; "
+         "list disagreements",
+         _prefer, needs=("deportations", "population"),
+         makes=("child_deportations_by_year", "deportations_all_ages_by_year",
+                "deportation_checks")),
+)

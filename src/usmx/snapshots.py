@@ -126,3 +126,16 @@ def latest(paths: Paths, source: str) -> Path | None:
     """The newest snapshot file of a refreshable source, or None if it has none."""
     entries = load(paths).get("snapshots", {}).get(source, [])
     return paths.root / entries[-1]["file"] if entries else None
+
+
+def load_latest(paths: Paths, source: str, table, source_ids):
+    """The newest snapshot of a refreshable source, validated against ``table`` (an empty
+    frame with the table's columns if it has none)."""
+    import pandas as pd
+
+    from usmx import provenance
+
+    path = latest(paths, source)
+    if path is None:
+        return pd.DataFrame(columns=[*table.columns])
+    return provenance.drop_line(provenance.load_raw(path, table, paths.rel(path), source_ids))

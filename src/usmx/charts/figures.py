@@ -1,7 +1,7 @@
-"""The publication charts. Each function takes the processed tables (``usmx.tables.load()``)
+"""The publication charts. Each function takes the processed record (``usmx.processed.load()``)
 and returns a matplotlib Figure whose ``usmx`` attribute holds its metadata and the exact
 data drawn. Nothing is typed in: every value, and every name in a source line, comes from
-the tables."""
+the record."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from usmx import params
 from usmx.charts.style import (
     ACCOUNT_COLORS,
     COLORS,
-    COUNTRY_NAMES,
     ChartMeta,
     finish,
     house_style,
@@ -31,10 +30,10 @@ from usmx.charts.style import (
     year_position,
 )
 from usmx.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
-from usmx.tables import series
+from usmx.processed import ProcessedTables, deportation_series_rows
+from usmx.schema import COUNTRY_NAMES, VERDICT_LABELS
 from usmx.views import covered_years
 
-Tables = dict[str, pd.DataFrame]
 PROGRAM_EVENT = "southern_border_program_announced"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -68,17 +67,17 @@ def _drawn_frame(parts: list[pd.DataFrame], panel_cols: list[str]) -> pd.DataFra
     return out[[c for c in cols if c in out.columns]]
 
 
-def program_date(tables: Tables) -> tuple[float, str]:
+def program_date(record: ProcessedTables) -> tuple[float, str]:
     """Where Mexico's Southern Border Program falls on the year axis (x = N is 1 January N),
     and its month in words, from the events table."""
-    e = tables["events"].set_index("event_id")
+    e = record["events"].set_index("event_id")
     date = e.loc[PROGRAM_EVENT, "date"]
     year, month = int(date[:4]), int(date[5:7]) if len(date) >= 7 else 1
     return year + (month - 1) / 12, f"{MONTHS[month - 1]} {year}"
 
 
-def _mark_program(ax, tables: Tables, label: bool = False, side: str = "right") -> None:
-    x, when = program_date(tables)
+def _mark_program(ax, record: ProcessedTables, label: bool = False, side: str = "right") -> None:
+    x, when = program_date(record)
     ax.axvline(x, color=COLORS["black"], linewidth=0.8, linestyle=":", zorder=1)
     if label:
         ax.annotate(f"Mexico's Southern Border\nProgram, {when}",
@@ -88,7 +87,7 @@ def _mark_program(ax, tables: Tables, label: bool = False, side: str = "right") 
                     fontsize=7, color="#333333")
 
 
-def _meta(id_, title, subtitle, description, alt_text, data, tables, extra_notes=(),
+def _meta(id_, title, subtitle, description, alt_text, data, record, extra_notes=(),
           notes_from=None):
     """Chart metadata; the period/unit notes come from ``notes_from`` (default: all the
     data drawn), so that a panel of derived rates does not count as a unit of its own."""
@@ -96,8 +95,8 @@ def _meta(id_, title, subtitle, description, alt_text, data, tables, extra_notes
     notes = [*period_notes(data if notes_from is None else notes_from), *extra_notes]
     return ChartMeta(id=id_, title=title, subtitle=subtitle, description=description,
                      alt_text=alt_text, source_ids=sorted(set(ids)),
-                     source_line=source_line(ids, tables["sources_processed"]), notes=notes,
-                     data=data, source_details=source_entries(ids, tables["sources_processed"]))
+                     source_line=source_line(ids, record["sources_processed"]), notes=notes,
+                     data=data, source_details=source_entries(ids, record["sources_processed"]))
 
 
 def _fmt_range(values) -> str:
@@ -127,7 +126,7 @@ def _bar_style(account: str, row) -> dict:
     return dict(facecolor=color, edgecolor=color, linewidth=0)
 
 
-def funding_panel(ax, tables: Tables, first: int, last: int, x_of=lambda fy: fy,
+def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambda fy: fy,
                   width: float = 0.72, lines: bool = True,
                   headroom: float = 1.1) -> tuple[list[dict], list]:
     """US money for Mexico in the Mérida accounts, FY``first``-FY``last``: the best available
@@ -136,9 +135,9 @@ def funding_panel(ax, tables: Tables, first: int, last: int, x_of=lambda fy: fy,
     obligated and disbursed (ForeignAssistance.gov) as lines. Returns the rows drawn and
     the legend handles. Every chart that shows the money uses this, so a year is drawn the
     same everywhere."""
-    best = tables["mexico_funding_by_fy"]
+    best = record["mexico_funding_by_fy"]
     best = best[(best["fiscal_year"] >= first) & (best["fiscal_year"] <= last)]
-    merida = tables["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
+    merida = record["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
     rows, top, seen = [], 0.0, set()
     for fy in range(first, last + 1):
         x = x_of(fy)
@@ -196,7 +195,7 @@ def funding_panel(ax, tables: Tables, first: int, last: int, x_of=lambda fy: fy,
             height += 30
         top = max(top, height)
     if lines:
-        fa = tables["funding_series_by_fy"]
+        fa = record["funding_series_by_fy"]
         fa = fa[(fa["series"] == "foreign_assistance_totals") & (fa["recipient"] == "MEX")
                 & (fa["fiscal_year"] >= first) & (fa["fiscal_year"] <= last)]
         for stage, _label, style, marker in LINE_STAGES:
@@ -279,14 +278,14 @@ def _years(years) -> str:
     return ", ".join(spans)
 
 
-def merida_by_account(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
+def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
     """US money for Mexico in the Mérida accounts by fiscal year, stacked by account, with
     each bar's scope and stage shown by its fill, and US aid obligated and disbursed."""
-    first, last = params.years(first, last, covered_years(tables))
+    first, last = params.years(first, last, covered_years(record))
     with house_style():
         fig, axes = new_figure(5.4)
         ax = axes[0, 0]
-        rows, handles = funding_panel(ax, tables, first, last, headroom=1.5)
+        rows, handles = funding_panel(ax, record, first, last, headroom=1.5)
         years = list(range(first, last + 1))
         ax.set_xlim(first - 0.6, last + 0.6)
         ax.set_xticks(years)
@@ -317,7 +316,7 @@ def merida_by_account(tables: Tables, first: int = 2008, last: int = 2017) -> Fi
             f"range {_fmt_range(bars['amount_usd'] / 1e6)} million dollars. Two black lines "
             f"show all US aid to Mexico obligated and disbursed. Years with an account "
             f"missing: {', '.join(str(y) for y in gaps) or 'none'}.",
-            data, tables, extra)
+            data, record, extra)
         return finish(fig, meta)
 
 
@@ -375,7 +374,7 @@ def _label_small(ax, part: pd.DataFrame, color: str, top: float, nth: int) -> bo
     return True
 
 
-def _child_panels(tables, first, last):
+def _child_panels(record, first, last):
     fig, axes = new_figure(7.8, nrows=2, ncols=3, sharex=True)
     flat = list(axes.ravel())
     drawn, handles, parts = [], {}, []
@@ -386,7 +385,7 @@ def _child_panels(tables, first, last):
         for name in names:
             label, color, style, marker = CHILD_MEASURES[name]
             try:
-                rows = series(tables, name, nat)
+                rows = deportation_series_rows(record, name, nat)
             except KeyError:
                 continue
             rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
@@ -397,7 +396,7 @@ def _child_panels(tables, first, last):
         year_axis(ax, first, last)
         thousands(ax)
         ax.set_ylim(bottom=0)
-        _mark_program(ax, tables, label=ax is flat[0], side="left")
+        _mark_program(ax, record, label=ax is flat[0], side="left")
     shared = [ax for ax, (nat, _) in zip(flat, CHILD_PANELS, strict=False) if nat in SHARED]
     top = max(ax.get_ylim()[1] for ax in shared)
     for ax in shared:
@@ -414,19 +413,19 @@ def _child_panels(tables, first, last):
     return fig, _drawn_frame(drawn, ["panel"])
 
 
-def child_deportations(tables: Tables, first: int = 2009, last: int = 2017) -> Figure:
+def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2017) -> Figure:
     """Children returned by Mexico and by the US: for Guatemala, Honduras and El Salvador on
     one shared scale, who returned them and by whose count; all nationalities and Mexican
     children on scales of their own."""
-    first, last = params.years(first, last, covered_years(tables))
+    first, last = params.years(first, last, covered_years(record))
     with house_style():
-        fig, data = _child_panels(tables, first, last)
+        fig, data = _child_panels(record, first, last)
         extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
                  f"lines are arrivals counted by the receiving country (persons), dashed the "
                  f"deporting state's own count, dotted juveniles on ICE Air flights; the "
                  f"lines measure different things. Values are written where a line sits "
                  f"near zero. Dotted vertical line: Mexico's Southern Border Program, "
-                 f"{program_date(tables)[1]}. Missing points are years with no published "
+                 f"{program_date(record)[1]}. Missing points are years with no published "
                  f"figure, not zeros."]
         meta = _meta(
             "child-deportations",
@@ -440,7 +439,7 @@ def child_deportations(tables: Tables, first: int = 2009, last: int = 2017) -> F
             "Five line charts. " + " ".join(
                 f"{panel}: {', '.join(sorted(set(g['label'])))}."
                 for panel, g in data.groupby("panel", sort=False)),
-            data, tables, extra)
+            data, record, extra)
         return finish(fig, meta, hspace=0.42)
 
 
@@ -449,11 +448,11 @@ def child_deportations(tables: Tables, first: int = 2009, last: int = 2017) -> F
 # --------------------------------------------------------------------------------------
 
 
-def funding_vs_child_deportations(tables: Tables, first: int = 2008,
+def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
                                   last: int = 2017) -> Figure:
     """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
     by country. No dual axis; July 2014 marked in every panel."""
-    first, last = params.years(first, last, covered_years(tables))
+    first, last = params.years(first, last, covered_years(record))
     panels = [
         ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
                  ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
@@ -468,7 +467,7 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
         fig, axes = new_figure(10.4, nrows=len(panels) + 1, ncols=1, sharex=True,
                                height_ratios=[2.0] + [1] * len(panels))
         ax0 = axes[0, 0]
-        money, handles = funding_panel(ax0, tables, first, last,
+        money, handles = funding_panel(ax0, record, first, last,
                                        x_of=lambda fy: year_position(fy, "us_fiscal"),
                                        width=0.8, headroom=2.0)
         rows = [{"panel": "US money for Mexico", "label": r["account"],
@@ -483,17 +482,17 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
                       "aid)")
         ax0.legend(handles=handles, loc="upper left", fontsize=5.6, ncols=2)
         thousands(ax0)
-        _mark_program(ax0, tables, label=True)
+        _mark_program(ax0, record, label=True)
         drawn = []
         for i, (ax, (nat, lines)) in enumerate(zip(axes[1:, 0], panels, strict=True)):
             for name, label, color, style in lines:
-                s = series(tables, name, nat)
+                s = deportation_series_rows(record, name, nat)
                 s = s[(s["year"] >= first) & (s["year"] <= last)]
                 drawn.append(_line(ax, s, label, color, style).assign(panel=COUNTRY_NAMES[nat]))
             ax.set_title(f"Children, {COUNTRY_NAMES[nat]}")
             thousands(ax)
             ax.set_ylim(bottom=0)
-            _mark_program(ax, tables)
+            _mark_program(ax, record)
             if i < 2:  # the country panels share one set of lines: label them once
                 ax.legend(loc="upper left", fontsize=6.5)
         for ax in axes[:, 0]:
@@ -517,9 +516,9 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
             f"{', '.join(map(str, gaps)) or 'no year'}. Below: line "
             "charts of children apprehended or returned by Mexico and the US. A dotted "
             f"vertical line marks Mexico's Southern Border Program of "
-            f"{program_date(tables)[1]}.",
-            data, tables,
-            [f"Dotted line: Mexico's Southern Border Program, {program_date(tables)[1]}. "
+            f"{program_date(record)[1]}.",
+            data, record,
+            [f"Dotted line: Mexico's Southern Border Program, {program_date(record)[1]}. "
              "Apprehensions are events.", *funding_notes(pd.DataFrame(money))])
         return finish(fig, meta, hspace=0.55, left=0.1)
 
@@ -529,19 +528,19 @@ def funding_vs_child_deportations(tables: Tables, first: int = 2008,
 # --------------------------------------------------------------------------------------
 
 
-def _population_caveat(tables: Tables) -> str:
+def _population_caveat(record: ProcessedTables) -> str:
     """How far the population releases in the record disagree (from conflicts.csv)."""
-    pop = tables["conflicts"].query("table == 'population'")
+    pop = record["conflicts"].query("table == 'population'")
     if pop.empty:
         return ""
     worst = max(float(v) for v in pop["spread_pct"])
     return f"; its releases differ by up to {worst:.1f} %, the preferred one is used"
 
 
-def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Figure:
+def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 2018) -> Figure:
     """US Border Patrol apprehensions of unaccompanied children by country (context), and
     the same per 100,000 children aged 0-14 of each country."""
-    first, last = params.years(first, last, covered_years(tables))
+    first, last = params.years(first, last, covered_years(record))
     lines = [("GTM", COLORS["blue"], "-"), ("HND", COLORS["orange"], "-"),
              ("SLV", COLORS["green"], "-"), ("MEX", COLORS["vermillion"], "-"),
              ("ALL", COLORS["grey"], "--")]
@@ -551,7 +550,7 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
         ax, ax_rate = axes[0, 0], axes[1, 0]
         drawn = []
         for nat, color, style in lines:
-            s = series(tables, "us_uac_apprehensions", nat)
+            s = deportation_series_rows(record, "us_uac_apprehensions", nat)
             s = s[(s["year"] >= first) & (s["year"] <= last)]
             drawn.append(_line(ax, s, COUNTRY_NAMES[nat], color, style).assign(
                 panel="US Border Patrol"))
@@ -573,7 +572,7 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
         for a in (ax, ax_rate):
             thousands(a)
             a.set_ylim(bottom=0)
-            _mark_program(a, tables, label=a is ax)
+            _mark_program(a, record, label=a is ax)
         ax.legend(loc="upper left")
         data = _drawn_frame(drawn, ["panel"])
         counts = data[data["panel"] == "US Border Patrol"]
@@ -598,11 +597,11 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
             f"{_fmt_range(counts.loc[counts['label'] == 'All nationalities', 'value'])}. "
             f"Series missing in FY{first}: {', '.join(missing) or 'none'}. The lower panel "
             f"divides by each country's children aged 0-14; {rate_text}.",
-            data, tables,
+            data, record,
             ["Apprehension events; fiscal years (October-September). Missing points are "
              "years with no published figure.",
              "Rates divide fiscal-year events by the calendar-year population of the same "
-             f"number (World Bank WDI{_population_caveat(tables)})."],
+             f"number (World Bank WDI{_population_caveat(record)})."],
             notes_from=counts)
         return finish(fig, meta, hspace=0.3)
 
@@ -611,11 +610,11 @@ def uac_apprehensions(tables: Tables, first: int = 2009, last: int = 2018) -> Fi
 # 5. Mexico against the US: where one overtakes the other
 # --------------------------------------------------------------------------------------
 
-def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
+def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
     """Mexico's against the US's apprehensions and deportations of Central Americans, with
     the year Mexico overtakes the US, per measure."""
-    first, last = params.years(first, last, covered_years(tables))
-    frame = versus_frame(tables, first, last)
+    first, last = params.years(first, last, covered_years(record))
+    frame = versus_frame(record, first, last)
     with house_style():
         fig, axes = new_figure(8.8, nrows=len(VERSUS_PANELS), ncols=1, sharex=True)
         drawn = []
@@ -630,7 +629,7 @@ def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
             thousands(ax)
             ax.set_ylim(bottom=0)
             year_axis(ax, first, last)
-            _mark_program(ax, tables, label=ax is axes[0, 0])
+            _mark_program(ax, record, label=ax is axes[0, 0])
             ax.legend(loc="upper left", fontsize=6.5)
         data = _drawn_frame(drawn, ["panel", "side", "order"])
         cmp = comparisons(frame[frame["value"].notna()])
@@ -651,7 +650,7 @@ def mexico_vs_us(tables: Tables, first: int = 2008, last: int = 2017) -> Figure:
             "each states the first year Mexico's figure exceeds the US's.",
             "Three line charts. " + " ".join(
                 f"{p}: {comparison_text(c)}." for p, c in cmp.items()),
-            data, tables,
+            data, record,
             ["Mexico's series count events of all minors (accompanied or not); the US child "
              "series count unaccompanied children only, so Mexico's lines include children "
              "the US lines leave out. The comparison above each panel sets the first-listed "
@@ -669,12 +668,11 @@ VERDICT_COLORS = {"supported": COLORS["green"], "supported_with_caveats": COLORS
                   "contradicted": COLORS["purple"], "not_traceable": COLORS["grey"]}
 
 
-def claims_scoreboard(tables: Tables) -> Figure:
+def claims_scoreboard(record: ProcessedTables) -> Figure:
     """Each claim: the record's figure as a share of the article's (100 % = the same), on
     one scale for every numeric claim; the verdict for every claim."""
-    from usmx.claims import VERDICT_LABELS
 
-    c = tables["claims"].reset_index(drop=True)
+    c = record["claims"].reset_index(drop=True)
     with house_style():
         fig, axes = new_figure(0.42 * len(c) + 1.9)
         ax = axes[0, 0]
@@ -721,8 +719,8 @@ def claims_scoreboard(tables: Tables) -> Figure:
                 + (f", record {r.record_share_pct:.0f}% of the article's figure"
                    if pd.notna(r.record_share_pct) else "") + "."
                 for r in data.itertuples()),
-            data, tables,
-            ["Verdicts and record figures are computed from the processed tables by "
+            data, record,
+            ["Verdicts and record figures are computed from the processed record by "
              "usmx.claims; see claims.csv for the reasons and notebooks/04-claims-check.ipynb "
              "for the figures behind each."])
         return finish(fig, meta, left=0.36)

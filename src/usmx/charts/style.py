@@ -24,9 +24,6 @@ COLORS = {
     "purple": "#CC79A7", "sky": "#56B4E9", "black": "#000000", "grey": "#999999",
 }
 ACCOUNT_COLORS = {"INCLE": COLORS["blue"], "ESF": COLORS["green"], "FMF": COLORS["vermillion"]}
-COUNTRY_NAMES = {"GTM": "Guatemala", "HND": "Honduras", "SLV": "El Salvador", "MEX": "Mexico",
-                 "NTCA": "Guatemala, Honduras and El Salvador", "CA": "Central America",
-                 "ALL": "All nationalities"}
 CREDIT = "Chart: usmx · data CC BY 4.0, code MIT · every figure is sourced in data/processed/"
 WIDTH_IN = 7.5
 WRAP = 128  # characters per footer line at the footer's font size

@@ -14,7 +14,7 @@ Import what you need from here (``from usmx import schema``; ``schema.FUNDING``)
 from usmx.schema.claim_tables import *  # noqa: F403
 from usmx.schema.deportation_tables import *  # noqa: F403
 from usmx.schema.docs import datapackage_json, dictionary_markdown  # noqa: F401
-from usmx.schema.fields import Field, Table  # noqa: F401
+from usmx.schema.fields import PANDAS_DTYPES, Field, Table  # noqa: F401
 from usmx.schema.funding_tables import *  # noqa: F403
 from usmx.schema.provenance_tables import *  # noqa: F403
 from usmx.schema.registry import PROCESSED_TABLES, RAW_TABLES  # noqa: F401

@@ -101,7 +101,5 @@ CLAIMS = Table(
         Field("reason", "string", "Why the verdict"),
         Field("figure_ids", "string", "Figures used, separated by ';'", required=False),
         Field("source_ids", "string", "Their sources, separated by ';'", required=False),
-        Field("section", "string", "The section of notebooks/04-claims-check.ipynb that "
-              "shows it"),
     ),
 )

@@ -97,6 +97,16 @@ def dictionary_markdown(preference_rules: Mapping[str, str]) -> str:
     return "\n".join(out)
 
 
+def _foreign_keys(table) -> dict:
+    """Every ``source_id`` column of a processed table refers to the sources registry
+    (``sources.csv``, resource ``sources-processed``)."""
+    if table.name == "sources_processed" or "source_id" not in table.columns:
+        return {}
+    return {"foreignKeys": [{"fields": "source_id",
+                             "reference": {"resource": "sources-processed",
+                                           "fields": "source_id"}}]}
+
+
 def datapackage_json() -> str:
     """The processed tables as a Frictionless Data Package descriptor."""
     resources = []
@@ -127,7 +137,7 @@ def datapackage_json() -> str:
             "encoding": "utf-8",
             "description": table.description,
             "schema": {"fields": fields, "primaryKey": list(table.primary_key),
-                       "missingValues": [""]},
+                       **_foreign_keys(table), "missingValues": [""]},
         })
     package = {
         "name": "usmx",

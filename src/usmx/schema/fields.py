@@ -20,6 +20,10 @@ from usmx.schema.vocabulary import (
     STATUSES,
 )
 
+# The pandas dtype of each field type (processed tables are read and validated with these).
+PANDAS_DTYPES = {"string": "str", "integer": "Int64", "number": "Float64", "date": "str",
+                 "month": "str"}
+
 
 @dataclass(frozen=True)
 class Field:
@@ -49,9 +53,6 @@ class Table:
     @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
-
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
 
 
 def _fy(name: str, what: str) -> Field:

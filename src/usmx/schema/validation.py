@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from usmx.rawio import LINE, DataError, Problem
-from usmx.schema.fields import Field, Table
+from usmx.schema.fields import PANDAS_DTYPES, Field, Table
 from usmx.schema.vocabulary import DATE_RE, INT_RE, MONTH_RE
 
 
@@ -114,8 +114,6 @@ def check_unique(frame: pd.DataFrame, key: tuple[str, ...], label: str) -> None:
         raise DataError(problems)
 
 
-_PA_TYPES = {"string": str, "integer": "Int64", "number": "Float64", "date": str,
-             "month": str}
 
 
 def processed_schema(table: Table):
@@ -135,7 +133,7 @@ def processed_schema(table: Table):
             checks.append(pa.Check.str_matches(DATE_RE))
         if f.type == "month":
             checks.append(pa.Check.str_matches(MONTH_RE))
-        columns[f.name] = pa.Column(_PA_TYPES[f.type], checks, nullable=not f.required)
+        columns[f.name] = pa.Column(PANDAS_DTYPES[f.type], checks, nullable=not f.required)
     return pa.DataFrameSchema(columns, strict=True, ordered=True,
                               unique=list(table.primary_key))
 

@@ -299,6 +299,21 @@ VERDICTS: dict[str, str] = {
     "not_traceable": "No figure in the record matches it",
 }
 
+# --------------------------------------------------------------------------------------
+# Display names (charts, views, the README): one place, so that no module names its own
+# --------------------------------------------------------------------------------------
+
+COUNTRY_NAMES: dict[str, str] = {
+    "GTM": "Guatemala", "HND": "Honduras", "SLV": "El Salvador", "MEX": "Mexico",
+    "NTCA": "Guatemala, Honduras and El Salvador", "CA": "Central America",
+    "ALL": "All nationalities",
+}
+VERDICT_LABELS: dict[str, str] = {
+    "supported": "Supported", "supported_with_caveats": "Supported, with caveats",
+    "overstated": "Overstated", "understated": "Understated", "contradicted": "Contradicted",
+    "not_traceable": "Not traceable in the record",
+}
+
 FY_MIN, FY_MAX = 2000, 2030
 # Plausible bounds: a larger number is a typo (and would not fit a 64-bit integer).
 MAX_USD = 10_000_000_000_000  # ten trillion dollars

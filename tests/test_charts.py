@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from usmx import processed, schema
-from usmx.charts import CHARTS, style
-from usmx.charts.export import export_all, render
+from usmx.charts import CHARTS, style, theme
+from usmx.charts.export import export_all
+from usmx.charts.render import render
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_every_chart_has_title_source_line_and_credit(figs, t):
         assert texts(fig, "usmx-title") == [meta.title]
         footer = " ".join(texts(fig, "usmx-footer"))
         assert footer.startswith("Source: ")
-        assert texts(fig, "usmx-credit") == [style.CREDIT]
+        assert texts(fig, "usmx-credit") == [theme.CREDIT]
         # the source line is built from the registry: every source of the data drawn is
         # named, or counted under its originator; the manifest lists them all
         registry = t["sources_processed"].set_index("source_id")
@@ -183,8 +184,8 @@ def test_child_panels_and_series(figs):
     colors = {ln.get_label(): ln.get_color() for ax in fig.axes for ln in ax.get_lines()
               if not ln.get_label().startswith("_")}
     for label, color in colors.items():
-        want = (style.COLORS["vermillion"] if label.startswith("Returned by Mexico")
-                else style.COLORS["blue"])
+        want = (theme.COLORS["vermillion"] if label.startswith("Returned by Mexico")
+                else theme.COLORS["blue"])
         assert color == want, label
     # lines near zero have their values written
     values = {t.get_gid() for ax in fig.axes[:3] for t in ax.texts if t.get_gid()}
@@ -315,13 +316,13 @@ def test_pdf_font_subset_keeps_the_glyphs_asked_for(char, tmp_path, monkeypatch)
     from matplotlib.font_manager import findfont
     from matplotlib.ft2font import FT2Font
 
-    from usmx.charts import export
+    from usmx.charts import render as rendering
 
     monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
     path = findfont("DejaVu Sans")
     full = FT2Font(path)
     gid = full.get_char_index(ord(char))
-    with export._lean_subset(path, {gid}) as result:
+    with rendering._lean_subset(path, {gid}) as result:
         new = result.glyph_index_map[gid]
         assert result.font.getBestCmap()[ord(char)] == result.font.getGlyphOrder()[new]
     assert list(tmp_path.glob("usmx-lean-fonts/*.ttf"))  # the cached copy was made

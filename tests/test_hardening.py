@@ -208,8 +208,8 @@ def t():
     (lambda t, f, v: v.claim(t, "merida112m"), "unknown claim id ['merida112m']"),
 ])
 def test_bad_notebook_parameters_say_what_would_work(t, call, message):
+    from usmx import charts as figures
     from usmx import views
-    from usmx.charts import figures
     from usmx.params import ParameterError
 
     with pytest.raises(ParameterError, match=message.replace("[", r"\[").replace("]", r"\]")):

@@ -1,14 +1,19 @@
-"""Publication charts: house style, figures built from the processed tables, export."""
+"""Publication charts, built from the processed record.
 
-from usmx.charts.figures import (
-    CHARTS,
-    child_deportations,
-    claims_scoreboard,
-    funding_vs_child_deportations,
-    merida_by_account,
-    mexico_vs_us,
-    uac_apprehensions,
-)
+    theme.py          colours by role, the style sheet (in a context), page width, credit
+    render.py         SVG, PDF (lean font subsets) and PNG bytes of a figure
+    style.py          page furniture: title, subtitle, source line, notes; chart metadata
+    parts.py          drawing helpers shared by the charts
+    funding_charts.py, child_charts.py, claims_chart.py   the charts
+    catalog.py        every chart by id
+    export.py         files and manifest for reports/figures/
+
+A module imports only those above it in this list."""
+
+from usmx.charts.catalog import CHARTS
+from usmx.charts.child_charts import child_deportations, mexico_vs_us, uac_apprehensions
+from usmx.charts.claims_chart import claims_scoreboard
+from usmx.charts.funding_charts import funding_vs_child_deportations, merida_by_account
 
 __all__ = [
     "CHARTS",

@@ -1,173 +1,17 @@
-"""Export charts for publication: SVG (text kept as text), PDF (embedded TrueType), PNG
-(200 dpi), the CSV of the exact data drawn, and a manifest. Byte-identical from run to run."""
+"""Export: every chart's SVG, PDF, PNG and CSV, and the manifest, written atomically."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import multiprocessing
 import os
 from pathlib import Path
 
-import matplotlib as mpl
-import matplotlib.text
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from usmx.charts.style import house_style
+from usmx.charts.catalog import CHARTS
+from usmx.charts.render import FORMATS, render
 from usmx.rawio import csv_bytes, write_atomic
-
-FORMATS = ("svg", "pdf", "png")
-
-
-def prepare(fig: Figure) -> None:
-    """Once per figure: turn ligatures off in every text the chart wrote (titles, labels,
-    legends, notes), so that exported text stays plain to search and edit. Tick labels,
-    made at draw time, hold only numbers and codes."""
-    if getattr(fig, "_usmx_prepared", False):
-        return
-    FigureCanvasAgg(fig)
-    for text in fig.findobj(matplotlib.text.Text):
-        text.set_fontfeatures(["-liga"])
-    fig._usmx_prepared = True
-
-
-_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern")
-
-
-def _subset_options(**extra):
-    from fontTools import subset
-
-    options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_features=[],
-                             **extra)
-    options.drop_tables += [*_LAYOUT_TABLES, "FFTM"]
-    return options
-
-
-def _load_font(source, options):
-    """A font for subsetting, its layout tables deleted unread (the subsetter would parse
-    them only to drop them)."""
-    from fontTools import subset
-
-    font = subset.load_font(source, options)
-    for tag in _LAYOUT_TABLES:
-        if tag in font:
-            del font[tag]
-    return font
-
-
-# Characters the charts can draw: Latin-1 (the texts are kept to it, see style.latin1) plus
-# the punctuation and mathematical blocks (tick labels may use the minus sign U+2212).
-_LEAN_RANGES = ((0x20, 0x24F), (0x2000, 0x206F), (0x2200, 0x22FF))
-
-
-def _lean_source(fontfile) -> tuple[str, dict[int, int]] | None:
-    """A cached copy of ``fontfile`` reduced to the glyphs of _LEAN_RANGES, without layout
-    tables, and the map from the font's glyph ids to the copy's; None if it cannot be
-    made. Reading the full font (a large cmap, thousands of glyphs) dominated every PDF
-    export; the copy is made once per font (in matplotlib's cache directory) and then read
-    in a few milliseconds."""
-    import hashlib
-    import json
-
-    import fontTools
-    from fontTools import subset
-
-    try:
-        st = os.stat(fontfile)
-        ident = f"{os.fspath(fontfile)}|{fontfile.face_index}|{st.st_size}|{st.st_mtime_ns}|" \
-                f"{fontTools.version}|{_LEAN_RANGES}"
-        digest = hashlib.sha256(ident.encode()).hexdigest()[:20]
-        folder = Path(mpl.get_cachedir()) / "usmx-lean-fonts"
-        path, kept = folder / f"{digest}.ttf", folder / f"{digest}.json"
-        if not (path.exists() and kept.exists()):
-            options = _subset_options(notdef_outline=True)
-            options.font_number = fontfile.face_index
-            font = _load_font(fontfile, options)
-            cmap = font.getBestCmap()
-            order = font.getGlyphOrder()
-            gids = sorted({order.index(name) for cp, name in cmap.items()
-                           if any(lo <= cp <= hi for lo, hi in _LEAN_RANGES)} | {0})
-            subsetter = subset.Subsetter(options=options)
-            subsetter.populate(gids=gids)
-            subsetter.subset(font)
-            buf = io.BytesIO()
-            font.save(buf)
-            write_atomic({path: buf.getvalue(),
-                          kept: json.dumps(sorted(subsetter.glyph_index_map.items())).encode()})
-        return str(path), dict(json.loads(kept.read_text()))
-    except (OSError, ValueError, KeyError, AttributeError):
-        return None
-
-
-def _lean_subset(fontfile, glyphs):
-    """Subset a TrueType font for PDF embedding without its layout tables (GSUB, GPOS,
-    GDEF, kern): the PDF already holds each glyph's position, so they are dead weight.
-    Reads the cached lean copy of the font when it holds every glyph asked for."""
-    from fontTools import subset
-    from matplotlib.backends import _backend_pdf_ps
-
-    glyphs = set(glyphs)
-    options = _subset_options()
-    lean = _lean_source(fontfile)
-    to_lean = {}
-    if lean is not None and glyphs <= lean[1].keys():
-        font = _load_font(lean[0], options)
-        to_lean = lean[1]
-        glyphs = {to_lean[g] for g in glyphs}
-    else:
-        options.font_number = fontfile.face_index
-        font = _load_font(fontfile, options)
-    subsetter = subset.Subsetter(options=options)
-    subsetter.populate(gids=glyphs)
-    subsetter.subset(font)
-    index = subsetter.glyph_index_map
-    if to_lean:  # the font's glyph ids -> the copy's -> the subset's
-        index = {g: index[lg] for g, lg in to_lean.items() if lg in index}
-    return _backend_pdf_ps.SubsetResults(font, index)._as_cm()
-
-
-def _pdf_fonts():
-    """Use the lean subsetter where this matplotlib exposes the hook, else change nothing."""
-    from matplotlib.backends import _backend_pdf_ps
-
-    if hasattr(_backend_pdf_ps, "get_glyphs_subset") and hasattr(_backend_pdf_ps,
-                                                                  "SubsetResults"):
-        return _swapped(_backend_pdf_ps, "get_glyphs_subset", _lean_subset)
-    return contextlib.nullcontext()
-
-
-@contextlib.contextmanager
-def _swapped(owner, name: str, value):
-    """Set ``owner.name`` to ``value`` for the duration (unittest.mock costs an asyncio
-    import, a tenth of the import floor)."""
-    old = getattr(owner, name)
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        setattr(owner, name, old)
-
-
-def render(fig: Figure, fmt: str, dpi: int = 200) -> bytes:
-    """One figure as bytes in ``fmt``, with fixed metadata (no dates, no software tags)."""
-    meta = fig.usmx
-    metadata = {
-        "svg": {"Title": meta.title, "Description": meta.alt_text, "Source": meta.source_line,
-                "Date": None, "Creator": "usmx"},
-        "pdf": {"Title": meta.title, "Subject": meta.alt_text, "Creator": "usmx",
-                "Producer": "usmx", "CreationDate": None},
-        "png": {"Title": meta.title, "Description": meta.alt_text, "Source": meta.source_line,
-                "Software": None},
-    }[fmt]
-    prepare(fig)
-    buf = io.BytesIO()
-    fonts = _pdf_fonts() if fmt == "pdf" else contextlib.nullcontext()
-    with house_style(), mpl.rc_context({"svg.hashsalt": f"usmx-{meta.id}"}), fonts:
-        extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
-        fig.savefig(buf, format=fmt, metadata=metadata, dpi=dpi, **extra)
-    return buf.getvalue()
 
 
 def manifest_entry(fig: Figure) -> dict:
@@ -196,19 +40,15 @@ def chart_files(fig: Figure, outdir: Path) -> dict[Path, bytes]:
 
 
 def _chart_job(name: str) -> tuple[dict[Path, bytes], dict]:
-    from usmx.charts.figures import CHARTS
-
-    fig = CHARTS[name](_JOB["tables"])
+    fig = CHARTS[name](_JOB["record"])
     return chart_files(fig, _JOB["outdir"]), manifest_entry(fig)
 
 
-def export_all(tables, outdir: Path, names=None) -> list[Path]:
+def export_all(record, outdir: Path, names=None) -> list[Path]:
     """Draw every chart (or those in ``names``) and write its files and the manifest into
     ``outdir`` atomically. Charts are drawn in parallel where the platform can fork."""
-    from usmx.charts.figures import CHARTS
-
     names = list(names or CHARTS)
-    _JOB.update(tables=tables, outdir=Path(outdir))
+    _JOB.update(record=record, outdir=Path(outdir))
     rank = {name: i for i, name in enumerate(_SLOW_FIRST)}
     order = sorted(names, key=lambda n: (rank.get(n, -1), names.index(n)))
     workers = min(len(names), os.cpu_count() or 1)

@@ -1,14 +1,12 @@
-"""House style, page furniture (title, subtitle, source line, notes, credit) and chart
-metadata. The style sheet is applied in a context: nothing edits global rcParams."""
+"""Page furniture (title, subtitle, source line, notes, credit) and chart metadata, and the
+Figure class that shows itself in JupyterLab as an image with its alt text."""
 
 from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.style
@@ -16,17 +14,8 @@ import matplotlib.ticker
 import pandas as pd
 from matplotlib.figure import Figure
 
-STYLE = Path(__file__).with_name("usmx.mplstyle")
-
-# Okabe-Ito colours, by role, so that a measure keeps its colour across charts.
-COLORS = {
-    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-    "purple": "#CC79A7", "sky": "#56B4E9", "black": "#000000", "grey": "#999999",
-}
-ACCOUNT_COLORS = {"INCLE": COLORS["blue"], "ESF": COLORS["green"], "FMF": COLORS["vermillion"]}
-CREDIT = "Chart: usmx · data CC BY 4.0, code MIT · every figure is sourced in data/processed/"
-WIDTH_IN = 7.5
-WRAP = 128  # characters per footer line at the footer's font size
+from usmx.charts.render import render
+from usmx.charts.theme import CREDIT, WIDTH_IN, WRAP, latin1
 
 
 @dataclass
@@ -45,11 +34,6 @@ class ChartMeta:
     source_details: list[dict] = field(default_factory=list)
 
 
-@contextmanager
-def house_style() -> Iterator[None]:
-    """Apply the usmx style sheet for the duration of the block only."""
-    with mpl.rc_context(), mpl.style.context(str(STYLE)):
-        yield
 
 
 MAX_CARRIERS = 3  # carriers named per originator in a source line; the rest are counted
@@ -125,8 +109,6 @@ class ChartFigure(Figure):
     pyplot (so nothing depends on a global backend)."""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from usmx.charts.export import render
-
         return {"image/png": render(self, "png", dpi=110),
                 "text/plain": getattr(getattr(self, "usmx", None), "alt_text", repr(self))}
 
@@ -140,11 +122,6 @@ def new_figure(height_in: float, *, nrows: int = 1, ncols: int = 1, sharex: bool
     return fig, axes
 
 
-def latin1(text: str) -> str:
-    """Text for the pixels, kept to Latin-1 so that each PDF embeds one subset per font
-    (characters beyond U+00FF, such as an en dash, double the font-subsetting time)."""
-    return text.translate(str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...",
-                                         "\u2019": "'", "\u201c": '"', "\u201d": '"'}))
 
 
 def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float = 0.25,

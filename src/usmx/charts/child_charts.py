@@ -1,0 +1,290 @@
+"""Charts of children deported by Mexico and the US.
+
+Each function takes the processed record (``usmx.processed.load()``) and
+returns a matplotlib Figure whose ``usmx`` attribute holds its metadata and the exact data
+drawn. Nothing is typed in: every value, and every name in a source line, comes from the
+record."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from usmx import params
+from usmx.charts.parts import (
+    chart_meta,
+    draw_line,
+    drawn_frame,
+    mark_program,
+    program_date,
+    year_range_text,
+)
+from usmx.charts.style import (
+    finish,
+    new_figure,
+    thousands,
+    year_axis,
+)
+from usmx.charts.theme import COLORS, house_style
+from usmx.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
+from usmx.processed import ProcessedTables, deportation_series_rows
+from usmx.schema import COUNTRY_NAMES
+from usmx.views import covered_years
+
+# --------------------------------------------------------------------------------------
+# 2. Child deportations by year, small multiples
+# --------------------------------------------------------------------------------------
+
+
+# Who returned the children sets the colour (Mexico vermillion, the US blue); the counter
+# sets the line: solid = arrivals counted by the receiving country, dashed = the deporting
+# state's own count, dotted = juveniles on ICE Air flights.
+MX_RETURN, US_RETURN = COLORS["vermillion"], COLORS["blue"]
+CHILD_MEASURES = {
+    "received_minors_from_mexico": ("Returned by Mexico: arrivals counted by the children's "
+                                    "country", MX_RETURN, "-", "o"),
+    "mx_minor_returns": ("Returned by Mexico: Mexico's own count (events)", MX_RETURN, "--",
+                         "s"),
+    "received_minors_from_us": ("Returned by the US: arrivals counted by the children's "
+                                "country", US_RETURN, "-", "o"),
+    "us_to_mexico_minor_repatriations": ("Returned by the US: arrivals counted by Mexico",
+                                         US_RETURN, "-", "o"),
+    "us_to_mexico_unaccompanied_repatriations": ("... of whom unaccompanied", US_RETURN,
+                                                 (0, (6, 2, 1, 2)), "D"),
+    "us_uac_removals": ("Removed by the US: ICE's count of unaccompanied children",
+                        US_RETURN, "--", "s"),
+    "us_juvenile_air_removals": ("Removed by the US: juveniles on ICE Air flights", US_RETURN,
+                                 ":", "^"),
+}
+COUNTRY_LINES = ("received_minors_from_mexico", "received_minors_from_us", "us_uac_removals",
+                 "us_juvenile_air_removals")
+CHILD_PANELS = [
+    *[(c, COUNTRY_LINES) for c in ("GTM", "HND", "SLV")],
+    ("ALL", ("mx_minor_returns", "us_uac_removals", "us_juvenile_air_removals")),
+    ("MEX", ("us_to_mexico_minor_repatriations", "us_to_mexico_unaccompanied_repatriations",
+             "us_juvenile_air_removals")),
+]
+SHARED = ("GTM", "HND", "SLV")  # panels on one scale
+SMALL = 0.08  # a line whose top is under 8 % of its panel's scale gets its values written
+
+
+def _label_small(ax, part: pd.DataFrame, color: str, top: float, nth: int) -> bool:
+    """Write the values of a line that sits near zero, so that it can be read: the line with
+    most points above its points, any other to their right, so the numbers do not collide."""
+    if part.empty or float(part["value"].max()) >= SMALL * top:
+        return False
+    above = nth == 0
+    for r in part.itertuples():
+        ax.annotate(f"{int(r.value):,}", (r.x, float(r.value)),
+                    xytext=(0, 4) if above else (4, 13), textcoords="offset points",
+                    ha="center" if above else "left", va="bottom",
+                    fontsize=5.8, color=color,
+                    gid=f"value-{r.series}-{r.nationality}-{r.year}")
+    return True
+
+
+def _child_panels(record, first, last):
+    fig, axes = new_figure(7.8, nrows=2, ncols=3, sharex=True)
+    flat = list(axes.ravel())
+    drawn, handles, parts = [], {}, []
+    for ax, (nat, names) in zip(flat, CHILD_PANELS, strict=False):
+        own = nat not in SHARED
+        title = COUNTRY_NAMES[nat] if nat != "MEX" else "Mexican children"
+        ax.set_title(title + (" (own scale)" if own else ""))
+        for name in names:
+            label, color, style, marker = CHILD_MEASURES[name]
+            try:
+                rows = deportation_series_rows(record, name, nat)
+            except KeyError:
+                continue
+            rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+            part = draw_line(ax, rows, label, color, style, marker)
+            drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
+            parts.append((ax, part, color))
+            handles.setdefault(label, ax.get_lines()[-1])
+        year_axis(ax, first, last)
+        thousands(ax)
+        ax.set_ylim(bottom=0)
+        mark_program(ax, record, label=ax is flat[0], side="left")
+    shared = [ax for ax, (nat, _) in zip(flat, CHILD_PANELS, strict=False) if nat in SHARED]
+    top = max(ax.get_ylim()[1] for ax in shared)
+    for ax in shared:
+        ax.set_ylim(0, top)
+    written: dict = {}
+    for ax, part, color in sorted(parts, key=lambda p: -len(p[1])):
+        if _label_small(ax, part, color, ax.get_ylim()[1], written.get(ax, 0)):
+            written[ax] = written.get(ax, 0) + 1
+    for ax in flat[len(CHILD_PANELS):]:
+        ax.axis("off")
+    flat[-1].legend(list(handles.values()),
+                    ["\n".join(textwrap.wrap(k, 34)) for k in handles],
+                    loc="center left", fontsize=6.6, borderaxespad=0, labelspacing=0.9)
+    return fig, drawn_frame(drawn, ["panel"])
+
+
+def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2017) -> Figure:
+    """Children returned by Mexico and by the US: for Guatemala, Honduras and El Salvador on
+    one shared scale, who returned them and by whose count; all nationalities and Mexican
+    children on scales of their own."""
+    first, last = params.years(first, last, covered_years(record))
+    with house_style():
+        fig, data = _child_panels(record, first, last)
+        extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
+                 f"lines are arrivals counted by the receiving country (persons), dashed the "
+                 f"deporting state's own count, dotted juveniles on ICE Air flights; the "
+                 f"lines measure different things. Values are written where a line sits "
+                 f"near zero. Dotted vertical line: Mexico's Southern Border Program, "
+                 f"{program_date(record)[1]}. Missing points are years with no published "
+                 f"figure, not zeros."]
+        meta = chart_meta(
+            "child-deportations",
+            "Children sent back by Mexico and by the United States",
+            f"Minors returned or removed, {first}-{last}. Guatemala, Honduras and El "
+            f"Salvador share one scale; all nationalities and Mexican children have their "
+            f"own.",
+            "Small multiples of children returned by Mexico and by the US, by nationality "
+            "and by whose count: Guatemala, Honduras and El Salvador on one scale, all "
+            "nationalities and Mexican children returned by the US on scales of their own.",
+            "Five line charts. " + " ".join(
+                f"{panel}: {', '.join(sorted(set(g['label'])))}."
+                for panel, g in data.groupby("panel", sort=False)),
+            data, record, extra)
+        return finish(fig, meta, hspace=0.42)
+
+
+# --------------------------------------------------------------------------------------
+# 4. Unaccompanied children apprehended at the US border
+# --------------------------------------------------------------------------------------
+
+
+def _population_caveat(record: ProcessedTables) -> str:
+    """How far the population releases in the record disagree (from conflicts.csv)."""
+    pop = record["conflicts"].query("table == 'population'")
+    if pop.empty:
+        return ""
+    worst = max(float(v) for v in pop["spread_pct"])
+    return f"; its releases differ by up to {worst:.1f} %, the preferred one is used"
+
+
+def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 2018) -> Figure:
+    """US Border Patrol apprehensions of unaccompanied children by country (context), and
+    the same per 100,000 children aged 0-14 of each country."""
+    first, last = params.years(first, last, covered_years(record))
+    lines = [("GTM", COLORS["blue"], "-"), ("HND", COLORS["orange"], "-"),
+             ("SLV", COLORS["green"], "-"), ("MEX", COLORS["vermillion"], "-"),
+             ("ALL", COLORS["grey"], "--")]
+    rate_panel = "Per 100,000 children aged 0-14 in the country"
+    with house_style():
+        fig, axes = new_figure(7.4, nrows=2, ncols=1, sharex=True)
+        ax, ax_rate = axes[0, 0], axes[1, 0]
+        drawn = []
+        for nat, color, style in lines:
+            s = deportation_series_rows(record, "us_uac_apprehensions", nat)
+            s = s[(s["year"] >= first) & (s["year"] <= last)]
+            drawn.append(draw_line(ax, s, COUNTRY_NAMES[nat], color, style).assign(
+                panel="US Border Patrol"))
+            if nat == "ALL":
+                continue
+            rate = s.assign(value=s["per_100k_children"],
+                            unit="per 100,000 children aged 0-14",
+                            source_ids=s["source_ids"].str.cat(
+                                s["population_source_ids"].fillna(""), sep=";")
+                            .str.strip(";"),
+                            figure_ids=s["figure_ids"].str.cat(
+                                s["population_figure_ids"].fillna(""), sep=";")
+                            .str.strip(";"))
+            drawn.append(draw_line(ax_rate, rate, COUNTRY_NAMES[nat], color, style).assign(
+                panel=rate_panel))
+        ax.set_title("Apprehensions (events)")
+        ax_rate.set_title(rate_panel)
+        year_axis(ax_rate, first, last)
+        for a in (ax, ax_rate):
+            thousands(a)
+            a.set_ylim(bottom=0)
+            mark_program(a, record, label=a is ax)
+        ax.legend(loc="upper left")
+        data = drawn_frame(drawn, ["panel"])
+        counts = data[data["panel"] == "US Border Patrol"]
+        missing = sorted({COUNTRY_NAMES[n] for n, _, _ in lines}
+                         - set(counts.loc[counts["year"] == first, "label"]))
+        rates = data[data["panel"] == rate_panel]
+        top = rates.sort_values(["value", "label"]).iloc[-1] if len(rates) else None
+        rate_text = ("no population figures are available" if top is None else
+                     f"the highest rate is {top['label']}'s {top['value']:.1f} per 100,000 "
+                     f"in FY{int(top['year'])}")
+        meta = chart_meta(
+            "uac-apprehensions",
+            "Unaccompanied children apprehended at the US southwest border",
+            f"US Border Patrol apprehensions by country of origin, fiscal years {first}-{last}: "
+            "counts, and per 100,000 children in each country.",
+            "US Border Patrol apprehensions of unaccompanied children at the southwest border "
+            "by country, from us_uac_apprehensions in child_deportations_by_year.csv, and "
+            "per_100k_children (World Bank population aged 0-14).",
+            f"Two line charts of unaccompanied children apprehended at the US southwest "
+            f"border, FY{first}-FY{last}, for Guatemala, Honduras, El Salvador and Mexico, "
+            f"with all nationalities dashed; all nationalities range "
+            f"{year_range_text(counts.loc[counts['label'] == 'All nationalities', 'value'])}. "
+            f"Series missing in FY{first}: {', '.join(missing) or 'none'}. The lower panel "
+            f"divides by each country's children aged 0-14; {rate_text}.",
+            data, record,
+            ["Apprehension events; fiscal years (October-September). Missing points are "
+             "years with no published figure.",
+             "Rates divide fiscal-year events by the calendar-year population of the same "
+             f"number (World Bank WDI{_population_caveat(record)})."],
+            notes_from=counts)
+        return finish(fig, meta, hspace=0.3)
+
+
+# --------------------------------------------------------------------------------------
+# 5. Mexico against the US: where one overtakes the other
+# --------------------------------------------------------------------------------------
+
+def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+    """Mexico's against the US's apprehensions and deportations of Central Americans, with
+    the year Mexico overtakes the US, per measure."""
+    first, last = params.years(first, last, covered_years(record))
+    frame = versus_frame(record, first, last)
+    with house_style():
+        fig, axes = new_figure(8.8, nrows=len(VERSUS_PANELS), ncols=1, sharex=True)
+        drawn = []
+        for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
+            panel = frame[frame["panel"] == title]
+            for _, s in panel.groupby("order", sort=True):
+                first_row = s.iloc[0]
+                style = "-" if first_row["side"] == "mx" else "--"
+                drawn.append(draw_line(ax, s.drop(columns=["label", "color"]), first_row["label"],
+                                   first_row["color"], style))
+            ax.set_title(title)
+            thousands(ax)
+            ax.set_ylim(bottom=0)
+            year_axis(ax, first, last)
+            mark_program(ax, record, label=ax is axes[0, 0])
+            ax.legend(loc="upper left", fontsize=6.5)
+        data = drawn_frame(drawn, ["panel", "side", "order"])
+        cmp = comparisons(frame[frame["value"].notna()])
+        for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
+            ax.set_title(title, pad=15)
+            ax.text(0, 1.015, comparison_text(cmp[title]), transform=ax.transAxes,
+                    ha="left", va="bottom", fontsize=7.5, color="#333333",
+                    gid=f"comparison-{title}")
+        data = data.assign(overtakes=data["panel"].map(
+            {p: c["overtakes"] for p, c in cmp.items()}).astype("Int64"))
+        meta = chart_meta(
+            "mexico-vs-us",
+            "When Mexico overtook the United States, and in which measure",
+            "Apprehensions and deportations of Central Americans by Mexico and by the US, "
+            f"{first}-{last}; each panel compares one kind of count.",
+            "Three panels comparing Mexico and the US: children apprehended, children "
+            "returned or removed, and Central Americans of all ages returned or removed; "
+            "each states the first year Mexico's figure exceeds the US's.",
+            "Three line charts. " + " ".join(
+                f"{p}: {comparison_text(c)}." for p, c in cmp.items()),
+            data, record,
+            ["Mexico's series count events of all minors (accompanied or not); the US child "
+             "series count unaccompanied children only, so Mexico's lines include children "
+             "the US lines leave out. The comparison above each panel sets the first-listed "
+             "series of each side against each other by year label (fiscal against calendar "
+             "year)."])
+        return finish(fig, meta, hspace=0.62, top_extra_in=0.2)

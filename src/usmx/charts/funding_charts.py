@@ -1,0 +1,328 @@
+"""Charts of US money for Mexico, alone and beside child deportations.
+
+Each function takes the processed record (``usmx.processed.load()``) and
+returns a matplotlib Figure whose ``usmx`` attribute holds its metadata and the exact data
+drawn. Nothing is typed in: every value, and every name in a source line, comes from the
+record."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from usmx import params
+from usmx.charts.parts import (
+    GAP_HATCH,
+    chart_meta,
+    draw_line,
+    drawn_frame,
+    mark_program,
+    program_date,
+    year_range_text,
+)
+from usmx.charts.style import (
+    finish,
+    new_figure,
+    thousands,
+    year_axis,
+    year_position,
+)
+from usmx.charts.theme import ACCOUNT_COLORS, COLORS, MX_ORANGE, MX_VERMILLION, US_BLUE, house_style
+from usmx.processed import ProcessedTables, deportation_series_rows
+from usmx.schema import COUNTRY_NAMES
+from usmx.views import covered_years
+
+# --------------------------------------------------------------------------------------
+# 1. US money for Mexico by account: one drawer for every chart that shows it
+# --------------------------------------------------------------------------------------
+
+FUNDING_ACCOUNTS = ("INCLE", "ESF", "FMF")
+ALLOCATION_HATCH = "...."
+LINE_STAGES = (("obligated", "Obligated", "-", "o"), ("disbursed", "Disbursed", "--", "s"))
+
+
+def _bar_style(account: str, row) -> dict:
+    """How a bar looks says what it is: solid = Mérida money; dotted = a State allocation of
+    all the money in the account; white with a dashed edge = a request."""
+    color = ACCOUNT_COLORS[account]
+    if row["stage"] == "requested":
+        return dict(facecolor="white", edgecolor=color, linestyle="--", linewidth=1.0)
+    if row["scope"] == "account":
+        return dict(facecolor=color, edgecolor="white", hatch=ALLOCATION_HATCH, linewidth=0)
+    return dict(facecolor=color, edgecolor=color, linewidth=0)
+
+
+def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambda fy: fy,
+                  width: float = 0.72, lines: bool = True,
+                  headroom: float = 1.1) -> tuple[list[dict], list]:
+    """US money for Mexico in the Mérida accounts, FY``first``-FY``last``: the best available
+    figure per year and account (``mexico_funding_by_fy``) as stacked bars, the Mérida total
+    as a dashed outline where the bar is not all Mérida money, and all US assistance
+    obligated and disbursed (ForeignAssistance.gov) as lines. Returns the rows drawn and
+    the legend handles. Every chart that shows the money uses this, so a year is drawn the
+    same everywhere."""
+    best = record["mexico_funding_by_fy"]
+    best = best[(best["fiscal_year"] >= first) & (best["fiscal_year"] <= last)]
+    merida = record["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
+    rows, top, seen = [], 0.0, set()
+    for fy in range(first, last + 1):
+        x = x_of(fy)
+        cells = best[best["fiscal_year"] == fy].set_index("account")
+        bottom, missing, scopes = 0.0, [], set()
+        for account in FUNDING_ACCOUNTS:
+            c = cells.loc[account] if account in cells.index else None
+            if c is None or pd.isna(c["amount_usd"]):
+                missing.append(account)
+                rows.append({"fiscal_year": fy, "account": account, "amount_usd": None,
+                             "drawn_as": "gap", "series": None, "scope": None, "stage": None,
+                             "status": "gap", "source_ids": None, "figure_ids": None})
+                continue
+            value = float(c["amount_usd"]) / 1e6
+            scopes.add(c["scope"])
+            kind = "request" if c["stage"] == "requested" else c["scope"]
+            if value > 0:
+                ax.bar(x, value, bottom=bottom, width=width, gid=f"bar-{account}-{fy}",
+                       **_bar_style(account, c))
+                drawn_as = "bar"
+            else:  # a published zero is drawn as zero: a short rule on the baseline
+                ax.plot([x - width / 2, x + width / 2], [bottom, bottom],
+                        color=ACCOUNT_COLORS[account], linewidth=2.2, solid_capstyle="butt",
+                        gid=f"zero-{account}-{fy}")
+                drawn_as = "zero"
+            seen.add(kind if value > 0 else "zero")
+            rows.append({"fiscal_year": fy, "account": account, "amount_usd": int(c["amount_usd"]),
+                         "drawn_as": drawn_as, "series": c["series"], "scope": c["scope"],
+                         "stage": c["stage"], "status": c["status"],
+                         "source_ids": c["source_ids"], "figure_ids": c["figure_ids"]})
+            bottom += value
+        height = bottom
+        total = merida.loc[(fy, "TOTAL")] if (fy, "TOTAL") in merida.index else None
+        if (total is not None and pd.notna(total["amount_usd"])
+                and (missing or scopes != {"merida"})):
+            outline = float(total["amount_usd"]) / 1e6
+            ax.bar(x, outline, width=width + 0.08, fill=False, edgecolor="#333333",
+                   linestyle=(0, (3, 2)), linewidth=0.9, gid=f"outline-{fy}")
+            rows.append({"fiscal_year": fy, "account": "TOTAL",
+                         "amount_usd": int(total["amount_usd"]), "drawn_as": "outline",
+                         "series": "merida_appropriations", "scope": "merida",
+                         "stage": total["stage"], "status": total["status"],
+                         "source_ids": total["source_ids"], "figure_ids": total["figure_ids"]})
+            height = max(height, outline)
+            seen.add("outline")
+        if len(missing) == len(FUNDING_ACCOUNTS) and height == 0:
+            ax.bar(x, 40, width=width, **GAP_HATCH, gid=f"gap-{fy}")
+            ax.text(x, 48, "no\nfigure", ha="center", va="bottom", fontsize=6.5,
+                    color="#666666", gid=f"gaptext-{fy}")
+            height = 75
+            seen.add("gap")
+        elif missing:
+            ax.text(x, height + 6, "no figure:\n" + "\n".join(missing), ha="center",
+                    va="bottom", fontsize=6, color="#666666", gid=f"gaptext-{fy}")
+            height += 30
+        top = max(top, height)
+    if lines:
+        fa = record["funding_series_by_fy"]
+        fa = fa[(fa["series"] == "foreign_assistance_totals") & (fa["recipient"] == "MEX")
+                & (fa["fiscal_year"] >= first) & (fa["fiscal_year"] <= last)]
+        for stage, _label, style, marker in LINE_STAGES:
+            s = fa[fa["stage"] == stage].sort_values("fiscal_year")
+            if s["amount_usd"].notna().sum() == 0:
+                continue
+            xs = [x_of(int(fy)) for fy in s["fiscal_year"]]
+            ys = s["amount_usd"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) / 1e6
+            ax.plot(xs, ys, linestyle=style, marker=marker, markersize=3.2, linewidth=1.1,
+                    color=COLORS["black"], gid=f"line-{stage}", zorder=4)
+            top = max(top, float(np.nanmax(ys)))
+            seen.add(stage)
+            for r in s.itertuples():
+                rows.append({"fiscal_year": int(r.fiscal_year), "account": "TOTAL",
+                             "amount_usd": None if pd.isna(r.amount_usd) else int(r.amount_usd),
+                             "drawn_as": f"line-{stage}", "series": r.series, "scope": r.scope,
+                             "stage": stage, "status": r.status, "source_ids": r.source_ids,
+                             "figure_ids": r.figure_ids})
+    ax.set_ylim(0, top * headroom if top else 1)
+    return rows, _funding_legend(seen)
+
+
+def _funding_legend(seen: set[str]) -> list:
+    from matplotlib.lines import Line2D
+
+    handles = [Patch(facecolor=ACCOUNT_COLORS[a], label=a) for a in FUNDING_ACCOUNTS]
+    grey = "#777777"
+    entries = [
+        ("merida", Patch(facecolor=grey, label="Solid: Mérida appropriation")),
+        ("account", Patch(facecolor=grey, edgecolor="white", hatch=ALLOCATION_HATCH,
+                          linewidth=0, label="Dotted: State allocation, whole account")),
+        ("request", Patch(facecolor="white", edgecolor=grey, linestyle="--",
+                          label="Dashed edge: request")),
+        ("zero", Line2D([], [], color=grey, linewidth=2.2,
+                        label="Thin rule: a published zero")),
+        ("outline", Patch(fill=False, edgecolor="#333333", linestyle=(0, (3, 2)),
+                          label="Dashed outline: Mérida total")),
+        ("gap", Patch(**GAP_HATCH, label="No figure in any series")),
+        ("obligated", Line2D([], [], color="black", marker="o", markersize=3.2,
+                             label="Obligated, all US aid")),
+        ("disbursed", Line2D([], [], color="black", linestyle="--", marker="s",
+                             markersize=3.2, label="Disbursed, all US aid")),
+    ]
+    return handles + [h for key, h in entries if key in seen]
+
+
+def funding_notes(data: pd.DataFrame) -> list[str]:
+    """What a reader must know about the money drawn, computed from the rows drawn."""
+    notes = []
+    bars = data[data["drawn_as"].isin(["bar", "zero"])]
+    alloc = sorted(bars.loc[(bars["scope"] == "account") & (bars["stage"] == "allocated"),
+                            "fiscal_year"].unique())
+    if alloc:
+        notes.append("Dotted bars (" + _years(alloc) + ") are State Department allocations of "
+                     "all the money in the account for Mexico, Mérida or not; they leave out "
+                     "supplemental appropriations in FY2008-FY2009 and may book them in "
+                     "a later year.")
+    requests = sorted(bars.loc[bars["stage"] == "requested", "fiscal_year"].unique())
+    if requests:
+        notes.append("Requests (" + _years(requests) + ") are what the President asked for, "
+                     "drawn where no enacted or allocated figure was found.")
+    zeros = bars[bars["drawn_as"] == "zero"]
+    if not zeros.empty:
+        notes.append("Published zeros: " + ", ".join(
+            f"{r.account} FY{r.fiscal_year}" for r in zeros.itertuples()) + ".")
+    if data["drawn_as"].str.startswith("line").any():
+        notes.append("Lines: all US assistance to Mexico from every agency (ForeignAssistance."
+                     "gov), obligated and disbursed in each fiscal year; money is obligated "
+                     "and spent years after it is appropriated.")
+    return notes
+
+
+def _years(years) -> str:
+    years = [int(y) for y in years]
+    spans, start = [], years[0]
+    for a, b in zip(years, [*years[1:], None], strict=True):
+        if b != a + 1:
+            spans.append(f"FY{start}" if start == a else f"FY{start}-FY{a}")
+            start = b
+    return ", ".join(spans)
+
+
+def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+    """US money for Mexico in the Mérida accounts by fiscal year, stacked by account, with
+    each bar's scope and stage shown by its fill, and US aid obligated and disbursed."""
+    first, last = params.years(first, last, covered_years(record))
+    with house_style():
+        fig, axes = new_figure(5.4)
+        ax = axes[0, 0]
+        rows, handles = funding_panel(ax, record, first, last, headroom=1.5)
+        years = list(range(first, last + 1))
+        ax.set_xlim(first - 0.6, last + 0.6)
+        ax.set_xticks(years)
+        ax.set_xticklabels([f"FY{y % 100:02d}" for y in years])
+        ax.set_ylabel("US$ million (nominal)")
+        ax.tick_params(axis="x", length=0)
+        thousands(ax)
+        ax.legend(handles=handles, loc="upper center", ncols=3, fontsize=6.3)
+        data = pd.DataFrame(rows)
+        bars = data[data["drawn_as"] == "bar"]
+        gaps = sorted(data.loc[data["drawn_as"] == "gap", "fiscal_year"].unique())
+        extra = [*funding_notes(data),
+                 "FY2008 includes the FY2009 'bridge' funds enacted with it. INCLE: narcotics "
+                 "control and law enforcement; ESF: Economic Support Fund; FMF: Foreign "
+                 "Military Financing."]
+        meta = chart_meta(
+            "merida-by-account",
+            "US money for Mexico's security, by fiscal year and account",
+            f"Mérida appropriations, or State allocations of the whole account where no "
+            f"Mérida figure exists, FY{first}-FY{last}, US$ million; lines: all US aid to "
+            f"Mexico obligated and disbursed.",
+            "US money for Mexico in the Mérida accounts (INCLE, ESF, FMF) by US fiscal year, "
+            "from mexico_funding_by_fy.csv, with ForeignAssistance.gov obligations and "
+            "disbursements from funding_series_by_fy.csv.",
+            f"Stacked bar chart of US money for Mexico by fiscal year {first}-{last} and "
+            f"account (INCLE, ESF, FMF); solid bars are Mérida appropriations, dotted bars "
+            f"State allocations of the whole account, white bars requests. Account figures "
+            f"range {year_range_text(bars['amount_usd'] / 1e6)} million dollars. Two black lines "
+            f"show all US aid to Mexico obligated and disbursed. Years with an account "
+            f"missing: {', '.join(str(y) for y in gaps) or 'none'}.",
+            data, record, extra)
+        return finish(fig, meta)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Funding against child deportations
+# --------------------------------------------------------------------------------------
+
+
+def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
+                                  last: int = 2017) -> Figure:
+    """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
+    by country. No dual axis; July 2014 marked in every panel."""
+    first, last = params.years(first, last, covered_years(record))
+    panels = [
+        ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
+                 ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
+                 ("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
+                  US_BLUE, "-")]),
+        *[(c, [("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
+                US_BLUE, "-"),
+               ("received_minors_from_mexico", "Minors returned from Mexico (origin "
+                "country's count)", MX_VERMILLION, "-")]) for c in ("GTM", "HND", "SLV")],
+    ]
+    with house_style():
+        fig, axes = new_figure(10.4, nrows=len(panels) + 1, ncols=1, sharex=True,
+                               height_ratios=[2.0] + [1] * len(panels))
+        ax0 = axes[0, 0]
+        money, handles = funding_panel(ax0, record, first, last,
+                                       x_of=lambda fy: year_position(fy, "us_fiscal"),
+                                       width=0.8, headroom=2.0)
+        rows = [{"panel": "US money for Mexico", "label": r["account"],
+                 "series": r["series"], "year": r["fiscal_year"], "year_basis": "us_fiscal",
+                 "nationality": None, "measure": f"{r['stage'] or 'no figure'} "
+                 f"({r['scope'] or 'none'})", "unit": "US dollars", "value": r["amount_usd"],
+                 "status": r["status"], "x": year_position(r["fiscal_year"], "us_fiscal"),
+                 "drawn_as": r["drawn_as"], "scope": r["scope"], "stage": r["stage"],
+                 "source_ids": r["source_ids"], "figure_ids": r["figure_ids"]}
+                for r in money]
+        ax0.set_title("US money for Mexico, US$ million (bars: Mérida accounts; lines: all US "
+                      "aid)")
+        ax0.legend(handles=handles, loc="upper left", fontsize=5.6, ncols=2)
+        thousands(ax0)
+        mark_program(ax0, record, label=True)
+        drawn = []
+        for i, (ax, (nat, lines)) in enumerate(zip(axes[1:, 0], panels, strict=True)):
+            for name, label, color, style in lines:
+                s = deportation_series_rows(record, name, nat)
+                s = s[(s["year"] >= first) & (s["year"] <= last)]
+                drawn.append(draw_line(ax, s, label, color, style).assign(panel=COUNTRY_NAMES[nat]))
+            ax.set_title(f"Children, {COUNTRY_NAMES[nat]}")
+            thousands(ax)
+            ax.set_ylim(bottom=0)
+            mark_program(ax, record)
+            if i < 2:  # the country panels share one set of lines: label them once
+                ax.legend(loc="upper left", fontsize=6.5)
+        for ax in axes[:, 0]:
+            year_axis(ax, first, last)
+        ax0.set_xlim(first - 0.2, last + 1)  # the first fiscal year's bar starts in October
+        data = drawn_frame([pd.DataFrame(rows), *drawn], ["panel", "drawn_as", "scope",
+                                                           "stage"])
+        gaps = sorted({int(r["year"]) for r in rows if r["drawn_as"] == "gap"})
+        meta = chart_meta(
+            "funding-vs-child-deportations",
+            "US money for Mexico's security, and the children Mexico stopped",
+            "US money for Mexico (top) and children apprehended and returned, "
+            f"{first}-{last}. Each panel has its own scale; the panels share the year axis.",
+            "Aligned panels: US money for Mexico in the Mérida accounts by fiscal year, then "
+            "children "
+            "apprehended and returned by Mexico and by the US, for all nationalities and for "
+            "Guatemala, Honduras and El Salvador, with the Southern Border Program marked.",
+            "Top: stacked bars of US money for Mexico by fiscal year and account (Mérida "
+            "appropriations, or State allocations of the whole account, or requests), with "
+            "lines for all US aid obligated and disbursed; accounts with no figure in "
+            f"{', '.join(map(str, gaps)) or 'no year'}. Below: line "
+            "charts of children apprehended or returned by Mexico and the US. A dotted "
+            f"vertical line marks Mexico's Southern Border Program of "
+            f"{program_date(record)[1]}.",
+            data, record,
+            [f"Dotted line: Mexico's Southern Border Program, {program_date(record)[1]}. "
+             "Apprehensions are events.", *funding_notes(pd.DataFrame(money))])
+        return finish(fig, meta, hspace=0.55, left=0.1)

@@ -1,0 +1,44 @@
+"""The house look: the style sheet (applied in a context, never to global rcParams),
+the colours by role, the page width and the credit line. Imports nothing from usmx."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.style
+
+STYLE = Path(__file__).with_name("usmx.mplstyle")
+
+# Okabe-Ito colours, by role, so that a measure keeps its colour across charts.
+COLORS = {
+    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
+    "purple": "#CC79A7", "sky": "#56B4E9", "black": "#000000", "grey": "#999999",
+}
+ACCOUNT_COLORS = {"INCLE": COLORS["blue"], "ESF": COLORS["green"], "FMF": COLORS["vermillion"]}
+# Who returned the children sets the colour: Mexico vermillion (orange for its
+# apprehensions), the US blue (sky for its apprehensions).
+US_BLUE, US_SKY = COLORS["blue"], COLORS["sky"]
+MX_ORANGE, MX_VERMILLION = COLORS["orange"], COLORS["vermillion"]
+VERDICT_COLORS = {"supported": COLORS["green"], "supported_with_caveats": COLORS["sky"],
+                  "overstated": COLORS["vermillion"], "understated": COLORS["orange"],
+                  "contradicted": COLORS["purple"], "not_traceable": COLORS["grey"]}
+CREDIT = "Chart: usmx · data CC BY 4.0, code MIT · every figure is sourced in data/processed/"
+WIDTH_IN = 7.5
+WRAP = 128  # characters per footer line at the footer's font size
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the usmx style sheet for the duration of the block only."""
+    with mpl.rc_context(), mpl.style.context(str(STYLE)):
+        yield
+
+
+def latin1(text: str) -> str:
+    """Text for the pixels, kept to Latin-1 so that each PDF embeds one subset per font
+    (characters beyond U+00FF, such as an en dash, double the font-subsetting time)."""
+    return text.translate(str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...",
+                                         "\u2019": "'", "\u201c": '"', "\u201d": '"'}))

@@ -8,7 +8,10 @@
     catalog.py        every chart by id
     export.py         files and manifest for reports/figures/
 
-A module imports only those above it in this list."""
+A module imports only those above it in this list. Each chart function takes the processed
+record (``usmx.processed.load()``) and returns a Figure whose ``usmx`` attribute holds its
+metadata and the exact data drawn; every value, and every name in a source line, comes from
+the record."""
 
 from usmx.charts.catalog import CHARTS
 from usmx.charts.child_charts import child_deportations, mexico_vs_us, uac_apprehensions

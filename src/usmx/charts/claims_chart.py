@@ -1,9 +1,4 @@
-"""The claims scoreboard.
-
-Each function takes the processed record (``usmx.processed.load()``) and
-returns a matplotlib Figure whose ``usmx`` attribute holds its metadata and the exact data
-drawn. Nothing is typed in: every value, and every name in a source line, comes from the
-record."""
+"""The claims scoreboard (each chart: see ``usmx.charts``)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""Charts of US money for Mexico, alone and beside child deportations.
-
-Each function takes the processed record (``usmx.processed.load()``) and
-returns a matplotlib Figure whose ``usmx`` attribute holds its metadata and the exact data
-drawn. Nothing is typed in: every value, and every name in a source line, comes from the
-record."""
+"""Charts of US money for Mexico, alone and beside child deportations (see ``usmx.charts``)."""
 
 from __future__ import annotations
 

@@ -10,100 +10,23 @@ should.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from usmx import preference, provenance, schema
+from usmx.evidence import (
+    WELL_OVER,
+    Evidence,
+    compare,
+    figure_and_source_ids,
+    money_text,
+    qualifier_text,
+    series_sum,
+    where,
+)
 from usmx.pipeline import Context, Step
 from usmx.processed import ProcessedTables
 from usmx.rawio import LINE, DataError, Problem
-
-WELL_OVER = 1.10   # "well over X": at least 10 % above X
-CLOSE = 0.10       # "about X": within 10 % either way
-
-
-@dataclass
-class Evidence:
-    verdict: str
-    measure: str
-    combination: str
-    reason: str
-    record_value: int | None = None
-    record_figure: str | None = None
-    figure_ids: list[str] = field(default_factory=list)
-    source_ids: list[str] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------------------
-# helpers
-# --------------------------------------------------------------------------------------
-
-
-def _money(amount: float) -> str:
-    if abs(amount) >= 1e9:
-        return f"${amount / 1e9:,.2f} billion"
-    return f"${amount / 1e6:,.1f} million"
-
-
-def _qual(qualifier: str) -> str:
-    return {"exact": "", "about": "about ", "nearly": "nearly ", "more_than": "more than ",
-            "at_least": "at least ", "at_most": "at most "}[qualifier]
-
-
-def compare(article: float, comparator: str, record: float) -> str:
-    """Base verdict from the article's figure and the record's, by the written thresholds:
-    'over' needs the record at or above the figure; 'about' within 10 % of it."""
-    ratio = record / article
-    if comparator == "over":
-        return "supported" if ratio >= 1 else "overstated"
-    if ratio < 1 - CLOSE:
-        return "overstated"
-    if ratio > 1 + CLOSE:
-        return "understated"
-    return "supported"
-
-
-def _where(frame: pd.DataFrame, **equal) -> pd.DataFrame:
-    """The rows of ``frame`` whose columns equal the given values."""
-    mask = pd.Series(True, index=frame.index)
-    for column, value in equal.items():
-        mask &= frame[column] == value
-    return frame[mask]
-
-
-def _rows(frame: pd.DataFrame, ids) -> pd.DataFrame:
-    return frame.set_index("figure_id").loc[list(ids)].reset_index()
-
-
-def _ids(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    return list(frame["figure_id"]), list(dict.fromkeys(frame["source_id"]))
-
-
-@dataclass
-class SeriesSum:
-    total: int
-    figure_ids: list[str]
-    source_ids: list[str]
-    missing: list[int]
-    attribution: str
-
-
-def series_sum(record: ProcessedTables, series: str, recipient: str, account: str, stage: str,
-               first: int, last: int) -> SeriesSum:
-    """The sum of one declared funding series over fiscal years ``first``-``last`` (a sum of
-    one measure only: one series, recipient, account and stage), with the years it lacks."""
-    rows = record["funding_series_by_fy"]
-    rows = _where(rows, series=series, recipient=recipient, account=account, stage=stage)
-    rows = rows[rows["fiscal_year"].between(first, last)]
-    have = rows[rows["amount_usd"].notna()]
-    missing = sorted(set(range(first, last + 1)) - {int(y) for y in have["fiscal_year"]})
-    ids = [i for v in have["figure_ids"] for i in v.split(";")]
-    srcs = list(dict.fromkeys(i for v in have["source_ids"] for i in v.split(";")))
-    names = record["sources_processed"].set_index("source_id")["attribution_short"]
-    return SeriesSum(int(have["amount_usd"].sum()), ids, srcs, missing,
-                     "; ".join(names[i] for i in srcs))
-
 
 MATCHABLE_PROGRAMS = ("merida", "merida_southern_border", "dod_counternarcotics",
                       "bilateral_other")  # money a 'weapons and equipment' figure could be
@@ -125,13 +48,13 @@ def merida_112m(record: ProcessedTables, claim: pd.Series) -> Evidence:
         ["diff", "figure_id"]).head(1)
     if not match.empty:
         best = match.iloc[0]
-        ids, srcs = _ids(match)
+        ids, srcs = figure_and_source_ids(match)
         return Evidence(
             "supported", f"{best['stage']} {best['program']} ({best['account']})",
             "a funding figure within 2 % of the article's, over the same years",
-            f"The record has {_money(best['amount_usd'])} ({best['stage']}) for "
+            f"The record has {money_text(best['amount_usd'])} ({best['stage']}) for "
             f"FY{best['fy_start']}-FY{best['fy_end']}.", int(best["amount_usd"]),
-            _money(best["amount_usd"]), ids, srcs)
+            money_text(best["amount_usd"]), ids, srcs)
     nearest_row = nearest.iloc[0]
     ids, srcs = [nearest_row["figure_id"]], [nearest_row["source_id"]]
     scale = []
@@ -139,7 +62,7 @@ def merida_112m(record: ProcessedTables, claim: pd.Series) -> Evidence:
                                 ("greenbook_obligations", "obligated", "obligated")):
         fmf = series_sum(record, series, "MEX", "FMF", stage, lo, hi)
         if fmf.figure_ids and not fmf.missing:
-            scale.append(f"{_money(fmf.total)} {verb} ({fmf.attribution})")
+            scale.append(f"{money_text(fmf.total)} {verb} ({fmf.attribution})")
             ids += fmf.figure_ids
             srcs += fmf.source_ids
     context = (f" For scale, Foreign Military Financing (FMF) to Mexico, Mérida or not, "
@@ -147,10 +70,10 @@ def merida_112m(record: ProcessedTables, claim: pd.Series) -> Evidence:
     return Evidence(
         "not_traceable", "no figure of that size or span",
         f"searched {len(mex)} Mérida, southern-border, Defense and bilateral funding figures "
-        f"for Mexico for one within 2 % of {_money(target)} covering any of FY{lo}-FY{hi}",
-        f"No published figure of about {_money(target)} for {lo}-{hi}, for weapons, "
+        f"for Mexico for one within 2 % of {money_text(target)} covering any of FY{lo}-FY{hi}",
+        f"No published figure of about {money_text(target)} for {lo}-{hi}, for weapons, "
         f"equipment or anything else, is in the record. The nearest in size is "
-        f"{_money(nearest_row['amount_usd'])} ({nearest_row['stage']}, "
+        f"{money_text(nearest_row['amount_usd'])} ({nearest_row['stage']}, "
         f"{nearest_row['program']} {nearest_row['account']}, FY{nearest_row['fy_start']}"
         + (f"-FY{nearest_row['fy_end']}" if nearest_row["fy_end"] != nearest_row["fy_start"]
            else "")
@@ -171,25 +94,25 @@ def inl_86m(record: ProcessedTables, claim: pd.Series) -> Evidence:
     best = ranked[0]
     base = compare(float(claim["value"]), claim["comparator"], float(best["amount_usd"]))
     verdict = "supported_with_caveats" if base == "supported" else base
-    ids, srcs = _ids(pd.concat([pledged, delivered]))
-    given = "; ".join(f"{_qual(r.qualifier)}{_money(r.amount_usd)} delivered by {r.as_of} "
-                      f"({r.attribution_short})" for r in delivered.sort_values(
+    ids, srcs = figure_and_source_ids(pd.concat([pledged, delivered]))
+    given = "; ".join(f"{qualifier_text(r.qualifier)}{money_text(r.amount_usd)} delivered by "
+                      f"{r.as_of} ({r.attribution_short})" for r in delivered.sort_values(
                           ["as_of", "figure_id"]).itertuples())
     return Evidence(
         verdict, "pledged (planned) INL support for Mexico's southern border",
         "the best-ranked pledge figure, beside the amounts delivered",
         f"The State Department's own brief estimated a total of "
-        f"{_qual(best['qualifier'])}{_money(best['amount_usd'])} "
+        f"{qualifier_text(best['qualifier'])}{money_text(best['amount_usd'])} "
         f"({best['attribution_short']}), which the article's 'over $86 million' matches. "
         f"It is an estimate of planned support, not money spent: {given}. The February 2016 "
         f"CRS passage the article cites could not itself be read.",
-        int(best["amount_usd"]), f"{_qual(best['qualifier'])}{_money(best['amount_usd'])}",
-        ids, srcs)
+        int(best["amount_usd"]),
+        f"{qualifier_text(best['qualifier'])}{money_text(best['amount_usd'])}", ids, srcs)
 
 
 def total_3b(record: ProcessedTables, claim: pd.Series) -> Evidence:
     funding = record["funding"]
-    cums = _where(funding, program="merida", recipient="MEX", account="TOTAL",
+    cums = where(funding, program="merida", recipient="MEX", account="TOTAL",
                   stage="appropriated", fy_start=2008, vehicle="all")
     cums = cums[(cums["fy_end"] > cums["fy_start"])
                 & cums["confidence"].isin(preference.FILLING_CONFIDENCE)]
@@ -210,17 +133,17 @@ def total_3b(record: ProcessedTables, claim: pd.Series) -> Evidence:
     ids = [best["figure_id"], *fy2008["figure_ids"].split(";")]
     srcs = [best["source_id"], *fy2008["source_ids"].split(";")]
     reason = (f"The record's latest total within the article's years is "
-              f"{_qual(best['qualifier'])}{_money(best['amount_usd'])} for "
+              f"{qualifier_text(best['qualifier'])}{money_text(best['amount_usd'])} for "
               f"FY{best['fy_start']}-FY{best['fy_end']} ({best['attribution_short']}), and "
-              f"it includes the {_money(fy2008['amount_usd'])} FY2008 package enacted under "
-              f"President Bush. The Obama-era part is about {_money(obama)}, for every "
+              f"it includes the {money_text(fy2008['amount_usd'])} FY2008 package enacted under "
+              f"President Bush. The Obama-era part is about {money_text(obama)}, for every "
               f"purpose, not only arms" + (
                   f"; the table shows no Mérida military financing (FMF) from "
                   f"FY{int(fmf_zero.min())}." if not fmf_zero.empty else "."))
     if first3 is not None:
         ids.append(first3["figure_id"])
         srcs.append(first3["source_id"])
-        reason += (f" Mérida reaches {_money(first3['amount_usd'])} only in "
+        reason += (f" Mérida reaches {money_text(first3['amount_usd'])} only in "
                    f"{first3['attribution_short']}, covering FY{first3['fy_start']}-"
                    f"FY{first3['fy_end']}.")
     lo, hi = int(claim["period_start"]), int(claim["period_end"])
@@ -228,7 +151,7 @@ def total_3b(record: ProcessedTables, claim: pd.Series) -> Evidence:
     for stage in ("planned", "obligated", "disbursed"):
         all_aid = series_sum(record, "foreign_assistance_totals", "MEX", "TOTAL", stage, lo, hi)
         if all_aid.figure_ids and not all_aid.missing:
-            stages.append(f"{_money(all_aid.total)} {stage}")
+            stages.append(f"{money_text(all_aid.total)} {stage}")
             if all_aid.total >= float(claim["value"]):
                 reach.append(stage)
             ids += all_aid.figure_ids
@@ -239,16 +162,16 @@ def total_3b(record: ProcessedTables, claim: pd.Series) -> Evidence:
                    f"(health, development and the rest as well as security), over "
                    f"FY{lo}-FY{hi}: {', '.join(stages)} ({source}); "
                    + (f"only the amount {' and '.join(reach)}, counting every purpose, "
-                      f"reaches {_money(float(claim['value']))}." if reach else
-                      f"none reaches {_money(float(claim['value']))}."))
+                      f"reaches {money_text(float(claim['value']))}." if reach else
+                      f"none reaches {money_text(float(claim['value']))}."))
     return Evidence(verdict, "Mérida appropriations for Mexico (all purposes)",
                     "latest cumulative total within the period, minus the FY2008 package",
-                    reason, obama, f"about {_money(obama)}", ids, list(dict.fromkeys(srcs)))
+                    reason, obama, f"about {money_text(obama)}", ids, list(dict.fromkeys(srcs)))
 
 
 def children_40k(record: ProcessedTables, claim: pd.Series) -> Evidence:
     deportations = record["deportations"]
-    mpi = _where(deportations, reporter="MPI", measure="removals_and_returns",
+    mpi = where(deportations, reporter="MPI", measure="removals_and_returns",
                  age_group="minor", nationality="NTCA", deporting_state="MEX_USA")
     if mpi.empty:
         return Evidence("not_traceable", "no compiled count of children deported", "none",
@@ -262,9 +185,9 @@ def children_40k(record: ProcessedTables, claim: pd.Series) -> Evidence:
                        f"years up to the article")
     # Who did the deporting: Mexico's own count against ICE's, over the same years.
     children = record["child_deportations_by_year"]
-    mx = _where(children, series="mx_minor_returns", nationality="ALL")
+    mx = where(children, series="mx_minor_returns", nationality="ALL")
     mx = mx[mx["value"].notna() & mx["year"].between(int(best["period_start"][:4]), end_year)]
-    us = _where(deportations, reporter="ICE", measure="removals", age_group="minor",
+    us = where(deportations, reporter="ICE", measure="removals", age_group="minor",
                 accompaniment="unaccompanied", period_start="2011-10")
     us = us[us["nationality"].isin(["GTM", "HND", "SLV"]) & (us["months"] > 12)]
     mx_sum, us_sum = int(mx["value"].sum()), int(us["value"].sum())
@@ -281,9 +204,9 @@ def children_40k(record: ProcessedTables, claim: pd.Series) -> Evidence:
     return Evidence(
         verdict, "children deported by the US and Mexico to the three countries (MPI)",
         "MPI's compiled total, beside Mexico's and ICE's own counts",
-        f"MPI counted {_qual(best['qualifier'])}{int(best['value']):,} children deported "
+        f"MPI counted {qualifier_text(best['qualifier'])}{int(best['value']):,} children deported "
         f"({best['attribution_short']}); " + "; ".join(caveats) + ".",
-        int(best["value"]), f"{_qual(best['qualifier'])}{int(best['value']):,}",
+        int(best["value"]), f"{qualifier_text(best['qualifier'])}{int(best['value']):,}",
         ids, list(dict.fromkeys(srcs)))
 
 
@@ -322,7 +245,7 @@ def mexico_overtakes_2015(record: ProcessedTables, claim: pd.Series) -> Evidence
 
 def removals_2m(record: ProcessedTables, claim: pd.Series) -> Evidence:
     deportations = record["deportations"]
-    obama = _where(deportations, measure="removals", reporter="DHS_OIS", nationality="ALL",
+    obama = where(deportations, measure="removals", reporter="DHS_OIS", nationality="ALL",
                    age_group="all", period_start="2009-01")
     if obama.empty:
         return Evidence("not_traceable", "no multi-year removal total", "none",

@@ -41,10 +41,10 @@ def comparisons(data: pd.DataFrame) -> dict[str, dict]:
     first-listed series with a value that year, compared by year label), the years Mexico's
     is higher, and the first year Mexico's is higher after a year in which it was not."""
     out = {}
-    for panel, g in data.groupby("panel", sort=False):
+    for panel, group in data.groupby("panel", sort=False):
         years, higher = [], []
-        for year in sorted(g["year"].unique()):
-            here = g[g["year"] == year]
+        for year in sorted(group["year"].unique()):
+            here = group[group["year"] == year]
             mx = here[here["side"] == "mx"].sort_values("order")["value"]
             us = here[here["side"] == "us"].sort_values("order")["value"]
             if len(mx) and len(us):
@@ -57,28 +57,28 @@ def comparisons(data: pd.DataFrame) -> dict[str, dict]:
     return out
 
 
-def comparison_text(c: dict) -> str:
-    if not c["years"]:
+def comparison_text(comparison: dict) -> str:
+    if not comparison["years"]:
         return "No year with figures for both"
-    compared = _years_text(c["years"])
-    if c["overtakes"]:
-        return f"Mexico overtakes the US in {c['overtakes']} (years compared: {compared})"
-    if c["mexico_higher"] == c["years"]:
+    compared = _years_text(comparison["years"])
+    if comparison["overtakes"]:
+        return f"Mexico overtakes the US in {comparison['overtakes']} (years compared: {compared})"
+    if comparison["mexico_higher"] == comparison["years"]:
         return f"Mexico higher in every year compared ({compared})"
-    if not c["mexico_higher"]:
+    if not comparison["mexico_higher"]:
         return f"Mexico never higher in the years compared ({compared})"
-    return (f"Mexico higher in {_years_text(c['mexico_higher'])} "
+    return (f"Mexico higher in {_years_text(comparison['mexico_higher'])} "
             f"(years compared: {compared})")
 
 
 def _years_text(years: list[int]) -> str:
     """2010, 2015, 2016, 2017 -> '2010, 2015-2017'."""
     runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
         else:
-            runs.append([y])
+            runs.append([year])
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
@@ -87,9 +87,9 @@ def versus_frame(record: ProcessedTables, first: int = 2008, last: int = 2017) -
     frames = []
     for title, lines in VERSUS_PANELS:
         for order, (name, nat, label, color, side) in enumerate(lines):
-            s = deportation_series_rows(record, name, nat)
-            s = s[(s["year"] >= first) & (s["year"] <= last)]
-            frames.append(s.assign(panel=title, side=side, order=order, label=label,
+            rows = deportation_series_rows(record, name, nat)
+            rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+            frames.append(rows.assign(panel=title, side=side, order=order, label=label,
                                    color=color))
     return pd.concat(frames, ignore_index=True)
 

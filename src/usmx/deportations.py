@@ -80,12 +80,12 @@ def preferred_population(population: pd.DataFrame,
                          ) -> dict[tuple[str, int], tuple[int, str, str]]:
     """(country, year) -> (value, figure_id, source_id) by POPULATION_RULE."""
     best: dict[tuple[str, int], list] = {}
-    for r in population.itertuples():
-        if r.confidence not in preference.FILLING_CONFIDENCE:
+    for figure in population.itertuples():
+        if figure.confidence not in preference.FILLING_CONFIDENCE:
             continue
-        key = (r.country, int(r.year))
-        cand = (preference.CONFIDENCE_ORDER[r.confidence], int(r.value), r.figure_id,
-                r.source_id)
+        key = (figure.country, int(figure.year))
+        cand = (preference.CONFIDENCE_ORDER[figure.confidence], int(figure.value), figure.figure_id,
+                figure.source_id)
         best.setdefault(key, []).append(cand)
     out = {}
     for key, cands in sorted(best.items()):
@@ -105,16 +105,16 @@ def with_rates(series: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     country (see POPULATION_RULE), with the figures divided by and their sources. Empty
     where the population snapshot lacks a country or year."""
     pop = preferred_population(population)
-    for y in sorted({year for (_, year) in pop}):
-        parts = [pop.get((c, y)) for c in NTCA_PARTS]
+    for when in sorted({year for (_, year) in pop}):
+        parts = [pop.get((c, when)) for c in NTCA_PARTS]
         if all(parts):
-            pop[("NTCA", y)] = (sum(p[0] for p in parts), ";".join(p[1] for p in parts),
+            pop[("NTCA", when)] = (sum(p[0] for p in parts), ";".join(p[1] for p in parts),
                                 ";".join(dict.fromkeys(p[2] for p in parts)))
     rates, ids, sources = [], [], []
-    for r in series.itertuples():
-        denom = pop.get((r.nationality, int(r.year)))
-        ok = denom and pd.notna(r.value) and r.age_group.startswith("minor")
-        rates.append(round(float(r.value) / denom[0] * 100_000, 1) if ok else None)
+    for row in series.itertuples():
+        denom = pop.get((row.nationality, int(row.year)))
+        ok = denom and pd.notna(row.value) and row.age_group.startswith("minor")
+        rates.append(round(float(row.value) / denom[0] * 100_000, 1) if ok else None)
         ids.append(denom[1] if ok else None)
         sources.append(denom[2] if ok else None)
     out = series.copy()
@@ -154,13 +154,14 @@ def tidy_deportations(raw: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _series_key(s: DeportationSeries) -> tuple:
-    return (s.measure, s.deporting_state, s.age_group, s.accompaniment, s.unit, s.year_basis)
+def _series_key(series: DeportationSeries) -> tuple:
+    return (series.measure, series.deporting_state, series.age_group, series.accompaniment,
+            series.unit, series.year_basis)
 
 
-def _row_key(r: dict) -> tuple:
-    return (r["measure"], r["deporting_state"], r["age_group"], r["accompaniment"], r["unit"],
-            r["year_basis"])
+def _row_key(figure: dict) -> tuple:
+    return (figure["measure"], figure["deporting_state"], figure["age_group"],
+            figure["accompaniment"], figure["unit"], figure["year_basis"])
 
 
 def _window(year: int, basis: str) -> tuple[str, str]:
@@ -169,51 +170,55 @@ def _window(year: int, basis: str) -> tuple[str, str]:
     return f"{year}-01", f"{year}-12"
 
 
-def _describe(r: dict) -> str:
-    part = f" [{r['detail']}]" if r["detail"] else ""
-    return (f"{r['period_start']}..{r['period_end']} {r['value']:,} {r['qualifier']}{part} "
-            f"({r['reporter']}, {r['confidence']}, {r['source_id']})")
+def _describe(figure: dict) -> str:
+    part = f" [{figure['detail']}]" if figure["detail"] else ""
+    return (f"{figure['period_start']}..{figure['period_end']} {figure['value']:,} "
+            f"{figure['qualifier']}{part} "
+            f"({figure['reporter']}, {figure['confidence']}, {figure['source_id']})")
 
 
-def _sum_of_parts(s: DeportationSeries, year: int, nat: str, pools: dict) -> list[dict] | None:
-    """Figures of ``s.sum_of`` measures for one year and nationality, all from the best
+def _sum_of_parts(series: DeportationSeries, year: int, nat: str, pools: dict) -> list[dict] | None:
+    """Figures of ``series.sum_of`` measures for one year and nationality, all from the best
     single source that gives every part; None if no source does."""
-    if not s.sum_of:
+    if not series.sum_of:
         return None
     by_source: dict[str, dict[str, dict]] = {}
-    for measure in s.sum_of:
-        key = (measure, s.deporting_state, s.age_group, s.accompaniment, s.unit, s.year_basis)
-        for r in pools.get(key, []):
-            if (r["year"] == year and r["nationality"] == nat and s.accepts(r["reporter"], nat)
-                    and r["detail"] is None
-                    and r["confidence"] in preference.FILLING_CONFIDENCE):
-                by_source.setdefault(r["source_id"], {})[measure] = r
-    complete = [parts for parts in by_source.values() if len(parts) == len(s.sum_of)]
+    for measure in series.sum_of:
+        key = (measure, series.deporting_state, series.age_group, series.accompaniment,
+               series.unit, series.year_basis)
+        for figure in pools.get(key, []):
+            if (figure["year"] == year and figure["nationality"] == nat
+                    and series.accepts(figure["reporter"], nat)
+                    and figure["detail"] is None
+                    and figure["confidence"] in preference.FILLING_CONFIDENCE):
+                by_source.setdefault(figure["source_id"], {})[measure] = figure
+    complete = [parts for parts in by_source.values() if len(parts) == len(series.sum_of)]
     if not complete:
         return None
-    best = preference.rank([parts[s.sum_of[0]] for parts in complete],
-                           first=[_counter_rule(s)])[0]
-    return [by_source[best["source_id"]][m] for m in s.sum_of]
+    best = preference.rank([parts[series.sum_of[0]] for parts in complete],
+                           first=[_counter_rule(series)])[0]
+    return [by_source[best["source_id"]][m] for m in series.sum_of]
 
 
-def _counter_rule(s: DeportationSeries) -> preference.Rule:
-    return preference.order("reporter", s.reporters, "the series' preferred counter")
+def _counter_rule(series: DeportationSeries) -> preference.Rule:
+    return preference.order("reporter", series.reporters, "the series' preferred counter")
 
 
-def _cell(s: DeportationSeries, year: int, nat: str, here: list[dict], cells: dict,
+def _cell(series: DeportationSeries, year: int, nat: str, here: list[dict], cells: dict,
           pools: dict) -> dict:
-    ok = [r for r in here if r["year"] == year and s.accepts(r["reporter"], nat)
+    ok = [r for r in here if r["year"] == year and series.accepts(r["reporter"], nat)
           and r["detail"] is None and preference.fills(r)]
     others = sorted((r for r in here if r not in ok),
                     key=lambda r: (r["period_start"], r["figure_id"]))
-    cell = {"series": s.id, "title": s.title, "year": year, "year_basis": s.year_basis,
-            "deporting_state": s.deporting_state, "nationality": nat, "measure": s.measure,
-            "age_group": s.age_group, "accompaniment": s.accompaniment, "unit": s.unit,
+    cell = {"series": series.id, "title": series.title, "year": year,
+            "year_basis": series.year_basis, "deporting_state": series.deporting_state,
+            "nationality": nat, "measure": series.measure, "age_group": series.age_group,
+            "accompaniment": series.accompaniment, "unit": series.unit,
             "n_candidates": len(ok),
             "note": "; ".join(_describe(r) for r in others) or None}
     parts = [cells.get(p) for p in NTCA_PARTS]
-    choice = preference.pick(ok, first=[_counter_rule(s)])
-    summed = None if choice else _sum_of_parts(s, year, nat, pools)
+    choice = preference.pick(ok, first=[_counter_rule(series)])
+    summed = None if choice else _sum_of_parts(series, year, nat, pools)
     if choice:
         best = choice.best
         cell.update(value=best["value"], qualifier=best["qualifier"], reporter=best["reporter"],
@@ -224,7 +229,7 @@ def _cell(s: DeportationSeries, year: int, nat: str, here: list[dict], cells: di
         derived = preference.sum_of_parts(summed, "value")
         cell.update(value=derived["value"], qualifier=derived["qualifier"],
                     reporter=summed[0]["reporter"], confidence=derived["confidence"],
-                    status="derived", rule=f"sum of {' + '.join(s.sum_of)} from one source",
+                    status="derived", rule=f"sum of {' + '.join(series.sum_of)} from one source",
                     figure_ids=";".join(derived["figure_ids"]),
                     source_ids=";".join(derived["source_ids"]))
     elif nat == "NTCA" and all(p and p["value"] is not None for p in parts):
@@ -243,53 +248,53 @@ def _cell(s: DeportationSeries, year: int, nat: str, here: list[dict], cells: di
     return cell
 
 
-def series_years(s: DeportationSeries, pools: dict[tuple, list[dict]]) -> range:
+def series_years(series: DeportationSeries, pools: dict[tuple, list[dict]]) -> range:
     """The series' years: the study years (``schema.STUDY_YEARS``), stretched to every year
     that a whole-year figure of the series (or of the measures it is the sum of) covers, for
     its nationalities and counters: a new year's figure brings its year in."""
-    keys = [_series_key(s), *((m, *_series_key(s)[1:]) for m in s.sum_of)]
+    keys = [_series_key(series), *((m, *_series_key(series)[1:]) for m in series.sum_of)]
     return schema.study_range(r["year"] for key in keys for r in pools.get(key, [])
-                              if r["year"] is not None and r["nationality"] in s.nationalities
-                              and s.accepts(r["reporter"], r["nationality"]))
+                              if r["year"] is not None and r["nationality"] in series.nationalities
+                              and series.accepts(r["reporter"], r["nationality"]))
 
 
 def preferred_series(deportations: pd.DataFrame,
                      series: tuple[DeportationSeries, ...]) -> pd.DataFrame:
     """The preferred-figure table for ``series``: see :data:`PREFERENCE_RULE`."""
     pools: dict[tuple, list[dict]] = {}
-    for r in provenance.records(deportations):
-        pools.setdefault(_row_key(r), []).append(r)
+    for figure in provenance.records(deportations):
+        pools.setdefault(_row_key(figure), []).append(figure)
     out = []
-    for s in series:
-        pool = pools.get(_series_key(s), [])
-        for year in series_years(s, pools):
-            lo, hi = _window(year, s.year_basis)
-            in_year = [r for r in pool if r["period_start"] >= lo and r["period_end"] <= hi]
+    for definition in series:
+        pool = pools.get(_series_key(definition), [])
+        for year in series_years(definition, pools):
+            lo, hi = _window(year, definition.year_basis)
+            in_year = [f for f in pool if f["period_start"] >= lo and f["period_end"] <= hi]
             cells: dict[str, dict] = {}
-            for nat in s.nationalities:
-                here = [r for r in in_year if r["nationality"] == nat]
-                cells[nat] = _cell(s, year, nat, here, cells, pools)
+            for nat in definition.nationalities:
+                here = [figure for figure in in_year if figure["nationality"] == nat]
+                cells[nat] = _cell(definition, year, nat, here, cells, pools)
                 out.append(cells[nat])
     return provenance.typed_frame(out, schema.CHILD_BY_YEAR)
 
 
-def why_unused(r: dict, series: tuple[DeportationSeries, ...] = CHILD_SERIES + ALL_AGES_SERIES,
+def why_unused(figure: dict, series: tuple[DeportationSeries, ...] = CHILD_SERIES + ALL_AGES_SERIES,
                ) -> str:
     """Why a figure fills, competes for and is noted in no cell of any series."""
-    kind = (f"{r['measure']} by {r['deporting_state']}, {r['age_group']}, "
-            f"{r['accompaniment']}, {r['unit']}, {r['year_basis']} years")
-    matching = [s for s in series if _series_key(s) == _row_key(r)
-                or (r["measure"] in s.sum_of and _series_key(s)[1:] == _row_key(r)[1:])]
+    kind = (f"{figure['measure']} by {figure['deporting_state']}, {figure['age_group']}, "
+            f"{figure['accompaniment']}, {figure['unit']}, {figure['year_basis']} years")
+    matching = [s for s in series if _series_key(s) == _row_key(figure)
+                or (figure["measure"] in s.sum_of and _series_key(s)[1:] == _row_key(figure)[1:])]
     if not matching:
         return f"no series counts {kind}"
     names = ", ".join(s.id for s in matching)
-    if all(r["nationality"] not in s.nationalities for s in matching):
-        return f"nationality {r['nationality']} is not a column of {names}"
-    if not any(s.accepts(r["reporter"], r["nationality"]) for s in matching):
-        return f"{names} does not take counts by {r['reporter']}"
-    if r["year"] is None:
-        return (f"its period {r['period_start']}..{r['period_end']} does not lie inside one "
-                f"{r['year_basis'].replace('_', ' ')} year of {names}")
+    if all(figure["nationality"] not in s.nationalities for s in matching):
+        return f"nationality {figure['nationality']} is not a column of {names}"
+    if not any(s.accepts(figure["reporter"], figure["nationality"]) for s in matching):
+        return f"{names} does not take counts by {figure['reporter']}"
+    if figure["year"] is None:
+        return (f"its period {figure['period_start']}..{figure['period_end']} does not lie "
+                f"inside one {figure['year_basis'].replace('_', ' ')} year of {names}")
     return f"a part of a sum ({names}) whose other parts come from another source"
 
 
@@ -336,9 +341,9 @@ def parts_checks(deportations: pd.DataFrame, preferred: pd.DataFrame) -> pd.Data
     """Published totals against the sum of their parts, within one source and within the
     preferred series."""
     groups: dict[tuple, list[dict]] = {}
-    for r in provenance.records(deportations):
-        groups.setdefault((*(r[k] or "" for k in _GROUP), r["source_id"]), []).append(
-            {**r, "ids": r["figure_id"]})
+    for row in provenance.records(deportations):
+        groups.setdefault((*(row[k] or "" for k in _GROUP), row["source_id"]), []).append(
+            {**row, "ids": row["figure_id"]})
     out = []
     for key in sorted(groups):
         start, end, basis, reporter, state, age, acc, measure, unit, detail, source = key
@@ -347,10 +352,10 @@ def parts_checks(deportations: pd.DataFrame, preferred: pd.DataFrame) -> pd.Data
         out += _parts_checks(groups[key], "same source", f"{start}..{end} ({basis})", what,
                              f"{source.lower()}_{measure}_{start}_{end}_{age}_{acc}")
     series: dict[tuple, list[dict]] = {}
-    for r in provenance.records(preferred):
-        if r["status"] == "published":
-            series.setdefault((r["series"], r["year"], r["year_basis"]), []).append(
-                {**r, "ids": r["figure_ids"]})
+    for row in provenance.records(preferred):
+        if row["status"] == "published":
+            series.setdefault((row["series"], row["year"], row["year_basis"]), []).append(
+                {**row, "ids": row["figure_ids"]})
     for (sid, year, basis) in sorted(series):
         rows = series[(sid, year, basis)]
         first = rows[0]
@@ -370,11 +375,12 @@ CONFLICT_KEY = ("period_start", "period_end", "year_basis", "reporter", "deporti
                 "nationality", "age_group", "accompaniment", "measure", "unit", "detail")
 
 
-def _conflict_label(k: dict) -> str:
-    part = f" [{k['detail']}]" if k["detail"] else ""
-    return (f"{k['period_start']}..{k['period_end']} ({k['year_basis']}) {k['measure']}{part} "
-            f"by {k['deporting_state']}, {k['nationality']}, {k['age_group']}, "
-            f"{k['accompaniment']}, {k['unit']} (counted by {k['reporter']})")
+def _conflict_label(key: dict) -> str:
+    part = f" [{key['detail']}]" if key["detail"] else ""
+    return (f"{key['period_start']}..{key['period_end']} ({key['year_basis']}) "
+            f"{key['measure']}{part} by {key['deporting_state']}, {key['nationality']}, "
+            f"{key['age_group']}, {key['accompaniment']}, {key['unit']} "
+            f"(counted by {key['reporter']})")
 
 
 def deportation_conflicts(deportations: pd.DataFrame, checks: pd.DataFrame) -> list[dict]:

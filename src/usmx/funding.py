@@ -92,9 +92,9 @@ def with_constant_dollars(frame: pd.DataFrame, prices: pd.DataFrame,
         label = (f"FY{base} US dollars; CPI-U ({', '.join(bases)}) averaged over each fiscal "
                  f"year as 1/4 of the previous and 3/4 of the current calendar year")
     values = []
-    for r in out.itertuples():
-        ok = label and pd.notna(r.amount_usd) and int(r.fiscal_year) in index
-        values.append(round(int(r.amount_usd) * index[base] / index[int(r.fiscal_year)])
+    for row in out.itertuples():
+        ok = label and pd.notna(row.amount_usd) and int(row.fiscal_year) in index
+        values.append(round(int(row.amount_usd) * index[base] / index[int(row.fiscal_year)])
                       if ok else None)
     out["amount_usd_constant"] = pd.array(values, dtype="Int64")
     out["price_base"] = pd.array([label if v is not None else None for v in values],
@@ -181,15 +181,15 @@ CONFLICT_KEY = ("fy_start", "fy_end", "donor", "recipient", "program", "account"
                 "vehicle", "component", "as_of")
 
 
-def _conflict_label(k: dict) -> str:
-    span = f"FY{k['fy_start']}" if k["fy_start"] == k["fy_end"] else \
-        f"FY{k['fy_start']}–FY{k['fy_end']}"
-    label = (f"{span} {k['donor']}→{k['recipient']} {k['program']} {k['account']} "
-             f"{k['stage']} ({k['vehicle']} acts)")
-    if k["component"]:
-        label += f" [{k['component']}]"
-    if k["as_of"]:
-        label += f" as of {k['as_of']}"
+def _conflict_label(key: dict) -> str:
+    span = f"FY{key['fy_start']}" if key["fy_start"] == key["fy_end"] else \
+        f"FY{key['fy_start']}–FY{key['fy_end']}"
+    label = (f"{span} {key['donor']}→{key['recipient']} {key['program']} {key['account']} "
+             f"{key['stage']} ({key['vehicle']} acts)")
+    if key["component"]:
+        label += f" [{key['component']}]"
+    if key["as_of"]:
+        label += f" as of {key['as_of']}"
     return label
 
 
@@ -213,16 +213,16 @@ def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> list[dict]
     return records
 
 
-def why_unused(r: dict) -> str:
+def why_unused(figure: dict) -> str:
     """Why a funding figure fills, competes for and is noted in no cell, check or claim."""
-    what = f"{r['program']} {r['account']} {r['stage']} for {r['recipient']}"
-    if r["fy_start"] != r["fy_end"]:
-        return (f"covers FY{r['fy_start']}-FY{r['fy_end']}: no annual series takes a "
+    what = f"{figure['program']} {figure['account']} {figure['stage']} for {figure['recipient']}"
+    if figure["fy_start"] != figure["fy_end"]:
+        return (f"covers FY{figure['fy_start']}-FY{figure['fy_end']}: no annual series takes a "
                 f"several-year figure, and no check uses this one ({what})")
-    if not any(s.covers(r) for s in SERIES):
+    if not any(s.covers(figure) for s in SERIES):
         return f"no series counts {what}"
-    if r["component"] is not None:
-        return f"covers a part ({r['component']}), not the whole account"
+    if figure["component"] is not None:
+        return f"covers a part ({figure['component']}), not the whole account"
     return f"not used by any series, check or claim ({what})"
 
 
@@ -242,9 +242,9 @@ def cross_dataset_conflicts(funding: pd.DataFrame) -> list[dict]:
     single = funding[(funding["fy_start"] == funding["fy_end"]) & funding["component"].isna()
                      & fills]
     out = []
-    for a, b, what in COMPARABLE:
+    for first, second, what in COMPARABLE:
         sides = []
-        for program, account, stage in (a, b):
+        for program, account, stage in (first, second):
             sides.append(single[(single["program"] == program) & (single["account"] == account)
                                 & (single["stage"] == stage)])
         both = set(zip(sides[0]["fy_start"], sides[0]["recipient"], strict=True)) & set(
@@ -253,8 +253,9 @@ def cross_dataset_conflicts(funding: pd.DataFrame) -> list[dict]:
         pair = pair[[k in both for k in zip(pair["fy_start"], pair["recipient"], strict=True)]]
         out += provenance.same_key_conflicts(
             pair, ("fy_start", "recipient"), "amount_usd", "funding",
-            lambda k, a=a, b=b, what=what: f"FY{k['fy_start']} USA→{k['recipient']} {what} "
-                                           f"({a[0]} against {b[0]})",
+            lambda key, first=first, second=second, what=what: (
+                f"FY{key['fy_start']} USA→{key['recipient']} {what} "
+                f"({first[0]} against {second[0]})"),
             kind="cross_dataset")
     return out
 

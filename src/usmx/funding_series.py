@@ -69,9 +69,10 @@ Derived sums are `exact` only when every part is exact, otherwise `about`.
 APPROPRIATED_FIRST = preference.order("stage", STAGE_ORDER, "appropriated before allocated")
 
 
-def eligible(r: dict) -> bool:
+def eligible(figure: dict) -> bool:
     """May this figure fill a cell of the preferred series? (see PREFERENCE_RULE)"""
-    return r["stage"] in STAGE_ORDER and r["component"] is None and preference.fills(r)
+    return (figure["stage"] in STAGE_ORDER and figure["component"] is None
+            and preference.fills(figure))
 
 
 def merida_mexico_rows(rows: list[dict]) -> list[dict]:
@@ -82,20 +83,21 @@ def merida_mexico_rows(rows: list[dict]) -> list[dict]:
 def act_best(cands: list[dict], account: str, vehicle: str) -> tuple[int, dict | None] | None:
     """Best figure for one act and account, or zero when the act's total is exhausted by
     its other accounts (then the row is None); ``None`` when unknown."""
-    in_act = [r for r in cands if r["vehicle"] == vehicle]
-    own = preference.pick([r for r in in_act if r["account"] == account], [APPROPRIATED_FIRST])
+    in_act = [figure for figure in cands if figure["vehicle"] == vehicle]
+    own = preference.pick([figure for figure in in_act if figure["account"] == account],
+                          [APPROPRIATED_FIRST])
     if own:
         return own.best["amount_usd"], own.best
     if account == "TOTAL":
         return None
-    total = preference.pick([r for r in in_act if r["account"] == "TOTAL"],
+    total = preference.pick([figure for figure in in_act if figure["account"] == "TOTAL"],
                             [APPROPRIATED_FIRST])
-    parts = [r for r in in_act if r["account"] in ("ESF", "INCLE", "FMF")]
+    parts = [figure for figure in in_act if figure["account"] in ("ESF", "INCLE", "FMF")]
     if not total or not parts:
         return None
     best_parts = {}
-    for r in preference.rank(parts, [APPROPRIATED_FIRST]):
-        best_parts.setdefault(r["account"], r["amount_usd"])
+    for figure in preference.rank(parts, [APPROPRIATED_FIRST]):
+        best_parts.setdefault(figure["account"], figure["amount_usd"])
     if sum(best_parts.values()) == total.best["amount_usd"]:
         return 0, None
     return None
@@ -175,10 +177,11 @@ def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
     return provenance.typed_frame(out, schema.MERIDA_BY_FY)
 
 
-def _describe(r: dict) -> str:
-    part = f" [{r['component']}]" if r["component"] else ""
-    return (f"{r['account']} {r['stage']} {r['amount_usd']:,} {r['qualifier']}{part} "
-            f"({r['vehicle']}, {r['confidence']}, {r['source_id']})")
+def _describe(figure: dict) -> str:
+    part = f" [{figure['component']}]" if figure["component"] else ""
+    return (f"{figure['account']} {figure['stage']} {figure['amount_usd']:,} "
+            f"{figure['qualifier']}{part} "
+            f"({figure['vehicle']}, {figure['confidence']}, {figure['source_id']})")
 
 
 # --------------------------------------------------------------------------------------
@@ -196,10 +199,10 @@ class FundingSeries:
     stages: tuple[str, ...]  # one cell per stage
     sources: tuple[str, ...] = ()  # the source family it prefers, most preferred first
 
-    def covers(self, r: dict) -> bool:
-        return (r["recipient"] in self.recipients and r["program"] in self.programs
-                and r["account"] in self.accounts and r["stage"] in self.stages
-                and r["donor"] == "USA")
+    def covers(self, figure: dict) -> bool:
+        return (figure["recipient"] in self.recipients and figure["program"] in self.programs
+                and figure["account"] in self.accounts and figure["stage"] in self.stages
+                and figure["donor"] == "USA")
 
 
 MERIDA_SERIES = FundingSeries(
@@ -252,10 +255,10 @@ never compete and are never added together. Its years are the article's period
 """.strip()
 
 
-def _series_cell(s: FundingSeries, here: list[dict]) -> dict:
+def _series_cell(series: FundingSeries, here: list[dict]) -> dict:
     ok = [r for r in here if r["component"] is None and r["as_of"] is None
           and preference.fills(r)]
-    choice = preference.pick(ok, [preference.order("source_id", s.sources,
+    choice = preference.pick(ok, [preference.order("source_id", series.sources,
                                                    "the series' preferred source family")])
     rest = [r for r in sorted(here, key=lambda r: r["figure_id"]) if r not in ok]
     others = "; ".join(_describe(r) for r in rest)
@@ -276,14 +279,15 @@ def _series_cell(s: FundingSeries, here: list[dict]) -> dict:
 
 
 def _merida_as_series(merida: pd.DataFrame) -> list[dict]:
-    s = MERIDA_SERIES
+    merida_series = MERIDA_SERIES
     out = []
-    for r in provenance.records(merida):
+    for cell in provenance.records(merida):
         out.append({
-            "series": s.id, "title": s.title, "scope": s.scope, "fiscal_year": r["fiscal_year"],
-            "recipient": "MEX", "account": r["account"], "stage": "appropriated",
-            "figure_stage": r["stage"], "vehicle": None if r["amount_usd"] is None else "all",
-            **{k: r[k] for k in ("amount_usd", "qualifier", "amount_usd_constant",
+            "series": merida_series.id, "title": merida_series.title,
+            "scope": merida_series.scope, "fiscal_year": cell["fiscal_year"],
+            "recipient": "MEX", "account": cell["account"], "stage": "appropriated",
+            "figure_stage": cell["stage"], "vehicle": None if cell["amount_usd"] is None else "all",
+            **{k: cell[k] for k in ("amount_usd", "qualifier", "amount_usd_constant",
                                  "price_base", "confidence", "status", "rule",
                                  "n_candidates", "figure_ids", "source_ids", "note",
                                  "other_figure_ids")}})
@@ -293,27 +297,28 @@ def _merida_as_series(merida: pd.DataFrame) -> list[dict]:
 def preferred_series(funding: pd.DataFrame, merida: pd.DataFrame) -> pd.DataFrame:
     """The ``funding_series_by_fy`` table: every series of :data:`SERIES`, by
     :data:`SERIES_RULE` (the Mérida rows copied from ``merida_mexico_by_fy``)."""
-    rows = [r for r in provenance.records(funding) if r["fy_start"] == r["fy_end"]]
+    rows = [f for f in provenance.records(funding) if f["fy_start"] == f["fy_end"]]
     out = _merida_as_series(merida)
-    for s in SERIES[1:]:
-        mine = [r for r in rows if s.covers(r)]
+    for declared in SERIES[1:]:
+        mine = [figure for figure in rows if declared.covers(figure)]
         pool: dict[tuple, list[dict]] = {}
-        for r in mine:
-            pool.setdefault((r["fy_start"], r["recipient"], r["account"], r["stage"]),
-                            []).append(r)
+        for figure in mine:
+            key = (figure["fy_start"], figure["recipient"], figure["account"], figure["stage"])
+            pool.setdefault(key, []).append(figure)
         for fy in data_years(mine):
-            for recipient in s.recipients:
-                for account in s.accounts:
-                    for stage in s.stages:
+            for recipient in declared.recipients:
+                for account in declared.accounts:
+                    for stage in declared.stages:
                         here = pool.get((fy, recipient, account, stage), [])
-                        cell = _series_cell(s, here)
-                        out.append({"series": s.id, "title": s.title, "scope": s.scope,
+                        cell = _series_cell(declared, here)
+                        out.append({"series": declared.id, "title": declared.title,
+                                    "scope": declared.scope,
                                     "fiscal_year": fy, "recipient": recipient,
                                     "account": account, "stage": stage,
                                     "figure_stage": stage if cell["amount_usd"] is not None
                                     else None, **cell})
     frame = provenance.typed_frame(out, schema.FUNDING_SERIES)
-    order = {s.id: i for i, s in enumerate(SERIES)}
+    order = {declared.id: i for i, declared in enumerate(SERIES)}
     frame = frame.sort_values(["series", "fiscal_year", "recipient", "account", "stage"],
                               key=lambda c: c.map(order) if c.name == "series" else c,
                               ignore_index=True)
@@ -342,20 +347,20 @@ and account is a `gap` only when none of these has a figure. A published zero is
 def best_by_account(series: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """The ``mexico_funding_by_fy`` table, by :data:`BEST_RULE`."""
     kind = dict(zip(sources["source_id"], sources["kind"], strict=True))
-    cells = {(r["series"], r["fiscal_year"], r["account"]): r
-             for r in provenance.records(series) if r["recipient"] == "MEX"}
+    cells = {(cell["series"], cell["fiscal_year"], cell["account"]): cell
+             for cell in provenance.records(series) if cell["recipient"] == "MEX"}
 
-    def official(r: dict) -> bool:
-        return all(kind.get(i) == "official" for i in r["source_ids"].split(";"))
+    def official(figure: dict) -> bool:
+        return all(kind.get(i) == "official" for i in figure["source_ids"].split(";"))
 
     steps = (
-        ("merida_appropriations", lambda r: official(r), "Mérida appropriation, official "
+        ("merida_appropriations", lambda cell: official(cell), "Mérida appropriation, official "
          "source (step 1)"),
-        ("state_allocations", lambda r: True, "State allocation of the whole account "
+        ("state_allocations", lambda cell: True, "State allocation of the whole account "
          "(step 2)"),
-        ("merida_appropriations", lambda r: not official(r), "Mérida appropriation, "
+        ("merida_appropriations", lambda cell: not official(cell), "Mérida appropriation, "
          "secondary source (step 3)"),
-        ("budget_requests", lambda r: True, "request (step 4)"),
+        ("budget_requests", lambda cell: True, "request (step 4)"),
     )
     used = {series_id for series_id, _, _ in steps}
     years = sorted({fy for (series_id, fy, _) in cells if series_id in used})
@@ -364,15 +369,15 @@ def best_by_account(series: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame
         for account in BEST_ACCOUNTS:
             row = {"fiscal_year": fy, "account": account}
             for series_id, accept, why in steps:
-                r = cells.get((series_id, fy, account))
-                if r is None or r["amount_usd"] is None or not accept(r):
+                cell = cells.get((series_id, fy, account))
+                if cell is None or cell["amount_usd"] is None or not accept(cell):
                     continue
-                row.update({k: r[k] for k in ("series", "scope", "amount_usd", "qualifier",
+                row.update({k: cell[k] for k in ("series", "scope", "amount_usd", "qualifier",
                                               "amount_usd_constant", "price_base",
                                               "figure_stage", "vehicle", "confidence",
                                               "status", "figure_ids", "source_ids")},
-                           stage=r["figure_stage"], rule=why,
-                           source_kind="official" if official(r) else "secondary")
+                           stage=cell["figure_stage"], rule=why,
+                           source_kind="official" if official(cell) else "secondary")
                 break
             else:
                 row.update(status="gap", rule="no series has a figure for this year and "

@@ -100,9 +100,9 @@ def pick(rows: Iterable[dict], first: Sequence[Rule] = ()) -> Choice | None:
         return None
     decided = None
     if len(ranked) > 1:
-        a, b = ranked[0], ranked[1]
+        best, runner_up = ranked[0], ranked[1]
         decided = next((rule.name for rule in (*first, *STANDARD_RULES)
-                        if rule.key(a) != rule.key(b)), FIGURE_ID.name)
+                        if rule.key(best) != rule.key(runner_up)), FIGURE_ID.name)
     return Choice(ranked[0], ranked, decided)
 
 

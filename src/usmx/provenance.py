@@ -56,13 +56,13 @@ def records(frame: pd.DataFrame) -> list[dict]:
 def typed_frame(rows: list[dict], table: schema.Table) -> pd.DataFrame:
     """Records as a frame with the table's columns and types (Int64 / str, NA for None)."""
     out = pd.DataFrame.from_records(rows, columns=table.columns)
-    for f in table.fields:
-        if f.type == "integer":
-            out[f.name] = out[f.name].astype("Int64")
-        elif f.type == "number":
-            out[f.name] = out[f.name].astype("Float64")
+    for field in table.fields:
+        if field.type == "integer":
+            out[field.name] = out[field.name].astype("Int64")
+        elif field.type == "number":
+            out[field.name] = out[field.name].astype("Float64")
         else:
-            out[f.name] = out[f.name].astype("str").where(out[f.name].notna(), pd.NA)
+            out[field.name] = out[field.name].astype("str").where(out[field.name].notna(), pd.NA)
     return out
 
 
@@ -136,9 +136,9 @@ def combine(frames: list[tuple[str, pd.DataFrame]], what: str) -> pd.DataFrame:
     if not dupes.empty:
         problems = []
         for fid, group in dupes.groupby("figure_id", sort=True):
-            places = [f"{r['_file']}:{int(r[LINE])}" for _, r in group.iterrows()]
-            for _, r in group.iloc[1:].iterrows():
-                problems.append(Problem(r["_file"], int(r[LINE]), "figure_id", fid,
+            places = [f"{row['_file']}:{int(row[LINE])}" for _, row in group.iterrows()]
+            for _, row in group.iloc[1:].iterrows():
+                problems.append(Problem(row["_file"], int(row[LINE]), "figure_id", fid,
                                         f"appears in more than one raw {what} file "
                                         f"({', '.join(places)})"))
         raise DataError(problems)
@@ -174,14 +174,16 @@ def unused_figures(figures: list[tuple[str, pd.DataFrame, Callable[[dict], str]]
     rows = []
     for table, frame, why in figures:
         value = "amount_usd" if "amount_usd" in frame.columns else "value"
-        for r in records(frame):
-            if r["figure_id"] in used:
+        for figure in records(frame):
+            if figure["figure_id"] in used:
                 continue
-            period = (f"FY{r['fy_start']}" + ("" if r["fy_end"] == r["fy_start"]
-                                              else f"-FY{r['fy_end']}")
-                      if "fy_start" in r else f"{r['period_start']}..{r['period_end']}")
-            rows.append({"table": table, "figure_id": r["figure_id"], "period": period,
-                         "value": r[value], "source_id": r["source_id"], "reason": why(r)})
+            period = (f"FY{figure['fy_start']}" + ("" if figure["fy_end"] == figure["fy_start"]
+                                              else f"-FY{figure['fy_end']}")
+                      if "fy_start" in figure
+                      else f"{figure['period_start']}..{figure['period_end']}")
+            rows.append({"table": table, "figure_id": figure["figure_id"], "period": period,
+                         "value": figure[value], "source_id": figure["source_id"],
+                         "reason": why(figure)})
     out = typed_frame(rows, schema.UNUSED)
     return out.sort_values(["table", "figure_id"], ignore_index=True)
 

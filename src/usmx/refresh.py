@@ -43,10 +43,10 @@ def session(retries: int = 4, backoff: float = 0.5) -> requests.Session:
     retry = Retry(total=retries, connect=retries, read=retries, backoff_factor=backoff,
                   status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET",),
                   respect_retry_after_header=True, raise_on_status=False)
-    s = requests.Session()
-    s.headers["User-Agent"] = USER_AGENT
-    s.mount("https://", HTTPAdapter(max_retries=retry))
-    return s
+    client = requests.Session()
+    client.headers["User-Agent"] = USER_AGENT
+    client.mount("https://", HTTPAdapter(max_retries=retry))
+    return client
 
 
 def _get(http: requests.Session, url: str, **kwargs) -> requests.Response:
@@ -143,14 +143,15 @@ def _unhcr(http: requests.Session, progress) -> list[dict]:
                 where = f"{UNHCR_URL} (coo={coo}, coa={coa}, page {page})"
                 items = _field(doc, "items", where)
                 pages = int(doc.get("maxPages", 1) or 1)
-                for i, item in enumerate(items):
-                    w = f"{where}, item {i}"
-                    year = int(_field(item, "year", w))
-                    code = (f"{_field(item, 'procedure_type', w)}{_field(item, 'app_type', w)}"
-                            f"{_field(item, 'app_pc', w)}").lower()
-                    unit = {"P": "persons", "C": "cases"}.get(_field(item, "app_pc", w))
+                for number, item in enumerate(items):
+                    place = f"{where}, item {number}"
+                    year = int(_field(item, "year", place))
+                    code = (f"{_field(item, 'procedure_type', place)}"
+                            f"{_field(item, 'app_type', place)}"
+                            f"{_field(item, 'app_pc', place)}").lower()
+                    unit = {"P": "persons", "C": "cases"}.get(_field(item, "app_pc", place))
                     if unit is None:
-                        raise RefreshError(f"{w}: unknown app_pc {item['app_pc']!r}")
+                        raise RefreshError(f"{place}: unknown app_pc {item['app_pc']!r}")
                     measure = ("asylum_applications" if item["app_type"] == "N"
                                else "asylum_applications_appeal")
                     rows.append({
@@ -162,7 +163,7 @@ def _unhcr(http: requests.Session, progress) -> list[dict]:
                         "accompaniment": "all", "measure": measure, "unit": unit,
                         "detail": f"procedure {item['procedure_type']}, level "
                                   f"{item.get('dec_level', '') or 'n/a'}",
-                        "value": str(int(_field(item, "applied", w))), "qualifier": "exact",
+                        "value": str(int(_field(item, "applied", place))), "qualifier": "exact",
                         "source_id": "UNHCR_API",
                         "locator": f"asylum-applications, coo={coo}, coa={coa}, year={year}, "
                                    f"procedure_type={item['procedure_type']}, "
@@ -187,11 +188,11 @@ def _world_bank(indicator: str, countries: Iterable[str],
                 raise RefreshError(f"{where}: expected [metadata, rows], got "
                                    f"{type(doc).__name__}")
             pages = int(_field(doc[0], "pages", where) or 1)
-            for i, item in enumerate(doc[1] or []):
-                w = f"{where}, item {i}"
-                if _field(item, "value", w) is None:
+            for number, item in enumerate(doc[1] or []):
+                place = f"{where}, item {number}"
+                if _field(item, "value", place) is None:
                     continue  # the Bank has no figure for that year: a gap, not a row
-                rows.append(make(item, w))
+                rows.append(make(item, place))
             page += 1
             progress(1)
         return rows
@@ -319,10 +320,10 @@ SOURCES = {
 def _snapshot_path(paths: Paths, source: str, today: dt.date) -> Path:
     folder = paths.raw / "snapshots" / source
     path = folder / f"{today.isoformat()}.csv"
-    n = 2
+    suffix = 2
     while path.exists():
-        path = folder / f"{today.isoformat()}-{n}.csv"
-        n += 1
+        path = folder / f"{today.isoformat()}-{suffix}.csv"
+        suffix += 1
     return path
 
 
@@ -336,17 +337,17 @@ def diff(old: pd.DataFrame | None, new: pd.DataFrame, key: tuple[str, ...],
     """A table-level summary of what a new snapshot changes against the previous one."""
     if old is None:
         return f"new source: {len(new)} rows"
-    k = list(key)
-    merged = old.merge(new, on=k, how="outer", suffixes=("_old", "_new"), indicator=True)
+    columns = list(key)
+    merged = old.merge(new, on=columns, how="outer", suffixes=("_old", "_new"), indicator=True)
     added = merged[merged["_merge"] == "right_only"]
     removed = merged[merged["_merge"] == "left_only"]
     both = merged[merged["_merge"] == "both"]
     changed = both[both[f"{value}_old"] != both[f"{value}_new"]]
     lines = [f"{len(new)} rows (was {len(old)}): {len(added)} added, {len(removed)} removed, "
              f"{len(changed)} changed"]
-    for _, r in changed.head(10).iterrows():
-        lines.append("  changed " + ", ".join(str(r[c]) for c in k)
-                     + f": {r[f'{value}_old']} -> {r[f'{value}_new']}")
+    for _, row in changed.head(10).iterrows():
+        lines.append("  changed " + ", ".join(str(row[c]) for c in columns)
+                     + f": {row[f'{value}_old']} -> {row[f'{value}_new']}")
     return "\n".join(lines)
 
 

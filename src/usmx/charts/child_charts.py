@@ -71,12 +71,12 @@ def _label_small(ax, part: pd.DataFrame, color: str, top: float, nth: int) -> bo
     if part.empty or float(part["value"].max()) >= SMALL * top:
         return False
     above = nth == 0
-    for r in part.itertuples():
-        ax.annotate(f"{int(r.value):,}", (r.x, float(r.value)),
+    for row in part.itertuples():
+        ax.annotate(f"{int(row.value):,}", (row.x, float(row.value)),
                     xytext=(0, 4) if above else (4, 13), textcoords="offset points",
                     ha="center" if above else "left", va="bottom",
                     fontsize=5.8, color=color,
-                    gid=f"value-{r.series}-{r.nationality}-{r.year}")
+                    gid=f"value-{row.series}-{row.nationality}-{row.year}")
     return True
 
 
@@ -176,29 +176,29 @@ def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 20
         ax, ax_rate = axes[0, 0], axes[1, 0]
         drawn = []
         for nat, color, style in lines:
-            s = deportation_series_rows(record, "us_uac_apprehensions", nat)
-            s = s[(s["year"] >= first) & (s["year"] <= last)]
-            drawn.append(draw_line(ax, s, COUNTRY_NAMES[nat], color, style).assign(
+            rows = deportation_series_rows(record, "us_uac_apprehensions", nat)
+            rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+            drawn.append(draw_line(ax, rows, COUNTRY_NAMES[nat], color, style).assign(
                 panel="US Border Patrol"))
             if nat == "ALL":
                 continue
-            rate = s.assign(value=s["per_100k_children"],
+            rate = rows.assign(value=rows["per_100k_children"],
                             unit="per 100,000 children aged 0-14",
-                            source_ids=s["source_ids"].str.cat(
-                                s["population_source_ids"].fillna(""), sep=";")
+                            source_ids=rows["source_ids"].str.cat(
+                                rows["population_source_ids"].fillna(""), sep=";")
                             .str.strip(";"),
-                            figure_ids=s["figure_ids"].str.cat(
-                                s["population_figure_ids"].fillna(""), sep=";")
+                            figure_ids=rows["figure_ids"].str.cat(
+                                rows["population_figure_ids"].fillna(""), sep=";")
                             .str.strip(";"))
             drawn.append(draw_line(ax_rate, rate, COUNTRY_NAMES[nat], color, style).assign(
                 panel=rate_panel))
         ax.set_title("Apprehensions (events)")
         ax_rate.set_title(rate_panel)
         year_axis(ax_rate, first, last)
-        for a in (ax, ax_rate):
-            thousands(a)
-            a.set_ylim(bottom=0)
-            mark_program(a, record, label=a is ax)
+        for axis in (ax, ax_rate):
+            thousands(axis)
+            axis.set_ylim(bottom=0)
+            mark_program(axis, record, label=axis is ax)
         ax.legend(loc="upper left")
         data = drawn_frame(drawn, ["panel"])
         counts = data[data["panel"] == "US Border Patrol"]
@@ -246,11 +246,11 @@ def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -
         drawn = []
         for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
             panel = frame[frame["panel"] == title]
-            for _, s in panel.groupby("order", sort=True):
-                first_row = s.iloc[0]
+            for _, rows in panel.groupby("order", sort=True):
+                first_row = rows.iloc[0]
                 style = "-" if first_row["side"] == "mx" else "--"
-                drawn.append(draw_line(ax, s.drop(columns=["label", "color"]), first_row["label"],
-                                   first_row["color"], style))
+                drawn.append(draw_line(ax, rows.drop(columns=["label", "color"]),
+                                       first_row["label"], first_row["color"], style))
             ax.set_title(title)
             thousands(ax)
             ax.set_ylim(bottom=0)

@@ -63,41 +63,42 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
     merida = record["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
     rows, top, seen = [], 0.0, set()
     for fy in range(first, last + 1):
-        x = x_of(fy)
+        xpos = x_of(fy)
         cells = best[best["fiscal_year"] == fy].set_index("account")
         bottom, missing, scopes = 0.0, [], set()
         for account in FUNDING_ACCOUNTS:
-            c = cells.loc[account] if account in cells.index else None
-            if c is None or pd.isna(c["amount_usd"]):
+            cell = cells.loc[account] if account in cells.index else None
+            if cell is None or pd.isna(cell["amount_usd"]):
                 missing.append(account)
                 rows.append({"fiscal_year": fy, "account": account, "amount_usd": None,
                              "drawn_as": "gap", "series": None, "scope": None, "stage": None,
                              "status": "gap", "source_ids": None, "figure_ids": None})
                 continue
-            value = float(c["amount_usd"]) / 1e6
-            scopes.add(c["scope"])
-            kind = "request" if c["stage"] == "requested" else c["scope"]
+            value = float(cell["amount_usd"]) / 1e6
+            scopes.add(cell["scope"])
+            kind = "request" if cell["stage"] == "requested" else cell["scope"]
             if value > 0:
-                ax.bar(x, value, bottom=bottom, width=width, gid=f"bar-{account}-{fy}",
-                       **_bar_style(account, c))
+                ax.bar(xpos, value, bottom=bottom, width=width, gid=f"bar-{account}-{fy}",
+                       **_bar_style(account, cell))
                 drawn_as = "bar"
             else:  # a published zero is drawn as zero: a short rule on the baseline
-                ax.plot([x - width / 2, x + width / 2], [bottom, bottom],
+                ax.plot([xpos - width / 2, xpos + width / 2], [bottom, bottom],
                         color=ACCOUNT_COLORS[account], linewidth=2.2, solid_capstyle="butt",
                         gid=f"zero-{account}-{fy}")
                 drawn_as = "zero"
             seen.add(kind if value > 0 else "zero")
-            rows.append({"fiscal_year": fy, "account": account, "amount_usd": int(c["amount_usd"]),
-                         "drawn_as": drawn_as, "series": c["series"], "scope": c["scope"],
-                         "stage": c["stage"], "status": c["status"],
-                         "source_ids": c["source_ids"], "figure_ids": c["figure_ids"]})
+            rows.append({"fiscal_year": fy, "account": account,
+                         "amount_usd": int(cell["amount_usd"]),
+                         "drawn_as": drawn_as, "series": cell["series"], "scope": cell["scope"],
+                         "stage": cell["stage"], "status": cell["status"],
+                         "source_ids": cell["source_ids"], "figure_ids": cell["figure_ids"]})
             bottom += value
         height = bottom
         total = merida.loc[(fy, "TOTAL")] if (fy, "TOTAL") in merida.index else None
         if (total is not None and pd.notna(total["amount_usd"])
                 and (missing or scopes != {"merida"})):
             outline = float(total["amount_usd"]) / 1e6
-            ax.bar(x, outline, width=width + 0.08, fill=False, edgecolor="#333333",
+            ax.bar(xpos, outline, width=width + 0.08, fill=False, edgecolor="#333333",
                    linestyle=(0, (3, 2)), linewidth=0.9, gid=f"outline-{fy}")
             rows.append({"fiscal_year": fy, "account": "TOTAL",
                          "amount_usd": int(total["amount_usd"]), "drawn_as": "outline",
@@ -107,13 +108,13 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
             height = max(height, outline)
             seen.add("outline")
         if len(missing) == len(FUNDING_ACCOUNTS) and height == 0:
-            ax.bar(x, 40, width=width, **GAP_HATCH, gid=f"gap-{fy}")
-            ax.text(x, 48, "no\nfigure", ha="center", va="bottom", fontsize=6.5,
+            ax.bar(xpos, 40, width=width, **GAP_HATCH, gid=f"gap-{fy}")
+            ax.text(xpos, 48, "no\nfigure", ha="center", va="bottom", fontsize=6.5,
                     color="#666666", gid=f"gaptext-{fy}")
             height = 75
             seen.add("gap")
         elif missing:
-            ax.text(x, height + 6, "no figure:\n" + "\n".join(missing), ha="center",
+            ax.text(xpos, height + 6, "no figure:\n" + "\n".join(missing), ha="center",
                     va="bottom", fontsize=6, color="#666666", gid=f"gaptext-{fy}")
             height += 30
         top = max(top, height)
@@ -122,21 +123,24 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
         fa = fa[(fa["series"] == "foreign_assistance_totals") & (fa["recipient"] == "MEX")
                 & (fa["fiscal_year"] >= first) & (fa["fiscal_year"] <= last)]
         for stage, _label, style, marker in LINE_STAGES:
-            s = fa[fa["stage"] == stage].sort_values("fiscal_year")
-            if s["amount_usd"].notna().sum() == 0:
+            stage_rows = fa[fa["stage"] == stage].sort_values("fiscal_year")
+            if stage_rows["amount_usd"].notna().sum() == 0:
                 continue
-            xs = [x_of(int(fy)) for fy in s["fiscal_year"]]
-            ys = s["amount_usd"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) / 1e6
+            xs = [x_of(int(fy)) for fy in stage_rows["fiscal_year"]]
+            ys = stage_rows["amount_usd"].astype("Float64").to_numpy(dtype=float,
+                                                                      na_value=np.nan) / 1e6
             ax.plot(xs, ys, linestyle=style, marker=marker, markersize=3.2, linewidth=1.1,
                     color=COLORS["black"], gid=f"line-{stage}", zorder=4)
             top = max(top, float(np.nanmax(ys)))
             seen.add(stage)
-            for r in s.itertuples():
-                rows.append({"fiscal_year": int(r.fiscal_year), "account": "TOTAL",
-                             "amount_usd": None if pd.isna(r.amount_usd) else int(r.amount_usd),
-                             "drawn_as": f"line-{stage}", "series": r.series, "scope": r.scope,
-                             "stage": stage, "status": r.status, "source_ids": r.source_ids,
-                             "figure_ids": r.figure_ids})
+            for line_row in stage_rows.itertuples():
+                amount = None if pd.isna(line_row.amount_usd) else int(line_row.amount_usd)
+                rows.append({"fiscal_year": int(line_row.fiscal_year), "account": "TOTAL",
+                             "amount_usd": amount, "drawn_as": f"line-{stage}",
+                             "series": line_row.series, "scope": line_row.scope,
+                             "stage": stage, "status": line_row.status,
+                             "source_ids": line_row.source_ids,
+                             "figure_ids": line_row.figure_ids})
     ax.set_ylim(0, top * headroom if top else 1)
     return rows, _funding_legend(seen)
 
@@ -194,10 +198,10 @@ def funding_notes(data: pd.DataFrame) -> list[str]:
 def _years(years) -> str:
     years = [int(y) for y in years]
     spans, start = [], years[0]
-    for a, b in zip(years, [*years[1:], None], strict=True):
-        if b != a + 1:
-            spans.append(f"FY{start}" if start == a else f"FY{start}-FY{a}")
-            start = b
+    for year, following in zip(years, [*years[1:], None], strict=True):
+        if following != year + 1:
+            spans.append(f"FY{start}" if start == year else f"FY{start}-FY{year}")
+            start = following
     return ", ".join(spans)
 
 
@@ -284,16 +288,17 @@ def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
         thousands(ax0)
         mark_program(ax0, record, label=True)
         drawn = []
-        for i, (ax, (nat, lines)) in enumerate(zip(axes[1:, 0], panels, strict=True)):
+        for panel_number, (ax, (nat, lines)) in enumerate(zip(axes[1:, 0], panels, strict=True)):
             for name, label, color, style in lines:
-                s = deportation_series_rows(record, name, nat)
-                s = s[(s["year"] >= first) & (s["year"] <= last)]
-                drawn.append(draw_line(ax, s, label, color, style).assign(panel=COUNTRY_NAMES[nat]))
+                series_rows = deportation_series_rows(record, name, nat)
+                series_rows = series_rows[series_rows["year"].between(first, last)]
+                drawn.append(draw_line(ax, series_rows, label, color, style).assign(
+                    panel=COUNTRY_NAMES[nat]))
             ax.set_title(f"Children, {COUNTRY_NAMES[nat]}")
             thousands(ax)
             ax.set_ylim(bottom=0)
             mark_program(ax, record)
-            if i < 2:  # the country panels share one set of lines: label them once
+            if panel_number < 2:  # the country panels share one set of lines: label them once
                 ax.legend(loc="upper left", fontsize=6.5)
         for ax in axes[:, 0]:
             year_axis(ax, first, last)

@@ -34,11 +34,11 @@ def draw_line(ax, rows: pd.DataFrame, label: str, color: str, style: str = "-",
           marker: str = "o") -> pd.DataFrame:
     """Plot a series with breaks at gaps (a gap is NaN, never zero); return the rows drawn
     with their x positions."""
-    x = np.array([year_position(int(y), b) for y, b in zip(rows["year"], rows["year_basis"],
+    xs = np.array([year_position(int(ys), b) for ys, b in zip(rows["year"], rows["year_basis"],
                                                              strict=True)])
-    y = rows["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    ax.plot(x, y, linestyle=style, marker=marker, color=color, label=label, gid=label)
-    drawn = rows.assign(x=x, label=label)
+    ys = rows["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    ax.plot(xs, ys, linestyle=style, marker=marker, color=color, label=label, gid=label)
+    drawn = rows.assign(x=xs, label=label)
     return drawn[drawn["value"].notna()]
 
 
@@ -55,18 +55,18 @@ def drawn_frame(parts: list[pd.DataFrame], panel_cols: list[str]) -> pd.DataFram
 def program_date(record: ProcessedTables) -> tuple[float, str]:
     """Where Mexico's Southern Border Program falls on the year axis (x = N is 1 January N),
     and its month in words, from the events table."""
-    e = record["events"].set_index("event_id")
-    date = e.loc[PROGRAM_EVENT, "date"]
+    events = record["events"].set_index("event_id")
+    date = events.loc[PROGRAM_EVENT, "date"]
     year, month = int(date[:4]), int(date[5:7]) if len(date) >= 7 else 1
     return year + (month - 1) / 12, f"{MONTHS[month - 1]} {year}"
 
 
 def mark_program(ax, record: ProcessedTables, label: bool = False, side: str = "right") -> None:
-    x, when = program_date(record)
-    ax.axvline(x, color=COLORS["black"], linewidth=0.8, linestyle=":", zorder=1)
+    xpos, when = program_date(record)
+    ax.axvline(xpos, color=COLORS["black"], linewidth=0.8, linestyle=":", zorder=1)
     if label:
         ax.annotate(f"Mexico's Southern Border\nProgram, {when}",
-                    xy=(x, 1), xycoords=("data", "axes fraction"),
+                    xy=(xpos, 1), xycoords=("data", "axes fraction"),
                     xytext=(4 if side == "right" else -4, -2), textcoords="offset points",
                     ha="left" if side == "right" else "right", va="top",
                     fontsize=7, color="#333333")

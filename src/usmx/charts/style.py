@@ -51,13 +51,13 @@ def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
 
     ids = sorted(set(source_ids))
     known = sources.set_index("source_id")
-    missing = [i for i in ids if i not in known.index]
+    missing = [source_id for source_id in ids if source_id not in known.index]
     if missing:
         raise KeyError(f"sources not in the registry: {missing}")
     own: set[str] = set()
     via: dict[str, set[str]] = {}
-    for i in ids:
-        row = known.loc[i]
+    for source_id in ids:
+        row = known.loc[source_id]
         name = row["attribution_short"]
         who = ", ".join(ORIGINATOR_SHORT[o] for o in str(row["originators"]).split(";"))
         # a research body's report of its own figures ('MPI (2015)') is named once
@@ -128,7 +128,7 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
            left: float = 0.09, right: float = 0.98, top_extra_in: float = 0.0) -> Figure:
     """Write title, subtitle, source line, notes and credit into the figure's pixels, and
     attach the metadata as ``fig.usmx``."""
-    h = fig.get_figheight()
+    height_in = fig.get_figheight()
     title_pt, sub_pt, foot_pt = 12.5, 9, 7
     pad = 0.12
     sub_lines = textwrap.wrap(latin1(meta.subtitle), 105) if meta.subtitle else []
@@ -140,24 +140,24 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
     footer.append(CREDIT)
     line_in = foot_pt / 72 * 1.4
     bottom_in = pad + len(footer) * line_in + 0.42
-    fig.subplots_adjust(top=1 - top_in / h, bottom=bottom_in / h, left=left, right=right,
-                        hspace=hspace, wspace=wspace)
+    fig.subplots_adjust(top=1 - top_in / height_in, bottom=bottom_in / height_in, left=left,
+                        right=right, hspace=hspace, wspace=wspace)
 
-    x = 0.012
-    y = 1 - pad / h
-    fig.text(x, y, latin1(meta.title), ha="left", va="top", fontsize=title_pt, fontweight="bold",
-             color="#111111", gid="usmx-title")
-    y -= title_pt / 72 * 1.35 / h
+    left_x = 0.012
+    ypos = 1 - pad / height_in
+    fig.text(left_x, ypos, latin1(meta.title), ha="left", va="top", fontsize=title_pt,
+             fontweight="bold", color="#111111", gid="usmx-title")
+    ypos -= title_pt / 72 * 1.35 / height_in
     for line in sub_lines:
-        fig.text(x, y, line, ha="left", va="top", fontsize=sub_pt, color="#444444",
+        fig.text(left_x, ypos, line, ha="left", va="top", fontsize=sub_pt, color="#444444",
                  gid="usmx-subtitle")
-        y -= sub_pt / 72 * 1.35 / h
-    y = pad / h
+        ypos -= sub_pt / 72 * 1.35 / height_in
+    ypos = pad / height_in
     for line in reversed(footer):
         gid = "usmx-credit" if line == CREDIT else "usmx-footer"
-        fig.text(x, y, line, ha="left", va="bottom", fontsize=foot_pt, color="#555555",
+        fig.text(left_x, ypos, line, ha="left", va="bottom", fontsize=foot_pt, color="#555555",
                  gid=gid)
-        y += line_in / h
+        ypos += line_in / height_in
     fig.usmx = meta
     return fig
 

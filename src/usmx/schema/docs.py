@@ -78,16 +78,17 @@ def dictionary_markdown(preference_rules: Mapping[str, str]) -> str:
                 f"Key: {', '.join(f'`{k}`' for k in table.primary_key)}", "",
                 "| column | type | required | unit | description | allowed values |",
                 "| --- | --- | --- | --- | --- | --- |"]
-        for f in table.fields:
-            allowed = f"see *{f.codes_name}* codes" if f.codes is not None else ""
-            if f.minimum is not None or f.maximum is not None:
-                bounds = f"{'' if f.minimum is None else f.minimum}–" \
-                         f"{'' if f.maximum is None else f.maximum}"
+        for field in table.fields:
+            allowed = f"see *{field.codes_name}* codes" if field.codes is not None else ""
+            if field.minimum is not None or field.maximum is not None:
+                bounds = f"{'' if field.minimum is None else field.minimum}–" \
+                         f"{'' if field.maximum is None else field.maximum}"
                 allowed = f"{allowed}; {bounds}" if allowed else bounds
-            if f.pattern_hint and f.codes is None and table.raw:
-                allowed = f"{allowed}; {f.pattern_hint}" if allowed else f.pattern_hint
-            out.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else 'no'} | "
-                       f"{f.unit or ''} | {_md_cell(f.description)} | {_md_cell(allowed)} |")
+            if field.pattern_hint and field.codes is None and table.raw:
+                allowed = f"{allowed}; {field.pattern_hint}" if allowed else field.pattern_hint
+            out.append(f"| `{field.name}` | {field.type} | {'yes' if field.required else 'no'} | "
+                       f"{field.unit or ''} | {_md_cell(field.description)} | "
+                       f"{_md_cell(allowed)} |")
         out.append("")
     out += ["## Codes", ""]
     for name, codes in _CODE_LISTS:
@@ -112,23 +113,23 @@ def datapackage_json() -> str:
     resources = []
     for table in PROCESSED_TABLES:
         fields = []
-        for f in table.fields:
-            spec: dict = {"name": f.name,
-                          "type": "string" if f.type in ("date", "month") else f.type,
-                          "description": f.description}
+        for field in table.fields:
+            spec: dict = {"name": field.name,
+                          "type": "string" if field.type in ("date", "month") else field.type,
+                          "description": field.description}
             constraints: dict = {}
-            if f.required:
+            if field.required:
                 constraints["required"] = True
-            if f.codes is not None:
-                constraints["enum"] = sorted(f.codes)
-            if f.minimum is not None:
-                constraints["minimum"] = f.minimum
-            if f.maximum is not None:
-                constraints["maximum"] = f.maximum
+            if field.codes is not None:
+                constraints["enum"] = sorted(field.codes)
+            if field.minimum is not None:
+                constraints["minimum"] = field.minimum
+            if field.maximum is not None:
+                constraints["maximum"] = field.maximum
             if constraints:
                 spec["constraints"] = constraints
-            if f.unit:
-                spec["unit"] = f.unit
+            if field.unit:
+                spec["unit"] = field.unit
             fields.append(spec)
         resources.append({
             "name": table.name.replace("_", "-"),

@@ -29,42 +29,43 @@ def _real_date(text: str) -> bool:
     return True
 
 
-def _raw_checks(f: Field, codes: Mapping[str, str] | None) -> list:
+def _raw_checks(field: Field, codes: Mapping[str, str] | None) -> list:
     """Checks on a raw (all-text) column. Empty optional cells pass every check."""
     import pandera.pandas as pa  # imported here: only validation needs pandera
 
     checks: list = []
 
     def optional(test):
-        return lambda s: (s == "") | test(s) if not f.required else test(s)
+        return lambda s: (s == "") | test(s) if not field.required else test(s)
 
-    if f.required:
+    if field.required:
         checks.append(pa.Check(lambda s: s != "", error="is empty; a value is required"))
-    if f.pattern:
-        regex = re.compile(f.pattern)
-        hint = f.pattern_hint or f"must match {f.pattern}"
+    if field.pattern:
+        regex = re.compile(field.pattern)
+        hint = field.pattern_hint or f"must match {field.pattern}"
         checks.append(pa.Check(optional(lambda s: s.str.match(regex).astype(bool)),
                                error=f"is not {hint}"))
-    if f.type == "date":
+    if field.type == "date":
         checks.append(pa.Check(optional(lambda s: s.map(_real_date)),
                                error="is not a real calendar date"))
     if codes is not None:
         allowed = sorted(codes)
-        name = f.codes_name or f.name
+        name = field.codes_name or field.name
         shown = ", ".join(allowed) if len(allowed) <= 12 else f"{len(allowed)} codes"
         checks.append(pa.Check(optional(lambda s: s.isin(allowed)),
                                error=f"is not a known {name} code (allowed: {shown})"))
-    if f.minimum is not None or f.maximum is not None:
-        lo = f.minimum if f.minimum is not None else float("-inf")
-        hi = f.maximum if f.maximum is not None else float("inf")
+    if field.minimum is not None or field.maximum is not None:
+        lo = field.minimum if field.minimum is not None else float("-inf")
+        hi = field.maximum if field.maximum is not None else float("inf")
 
-        def within(s: pd.Series) -> pd.Series:
-            num = pd.to_numeric(s.where(s.str.match(INT_RE).astype(bool)), errors="coerce")
+        def within(values: pd.Series) -> pd.Series:
+            num = pd.to_numeric(values.where(values.str.match(INT_RE).astype(bool)),
+                                errors="coerce")
             return num.isna() | num.between(lo, hi)  # non-numbers are the pattern's job
 
-        checks.append(pa.Check(within, error=f"is out of range ({f.minimum} to "
-                                               f"{f.maximum})" if f.maximum is not None
-                               else f"is below the minimum {f.minimum}"))
+        checks.append(pa.Check(within, error=f"is out of range ({field.minimum} to "
+                                               f"{field.maximum})" if field.maximum is not None
+                               else f"is below the minimum {field.minimum}"))
     return checks
 
 
@@ -121,19 +122,20 @@ def processed_schema(table: Table):
     import pandera.pandas as pa
 
     columns = {}
-    for f in table.fields:
+    for field in table.fields:
         checks = []
-        if f.codes is not None:
-            checks.append(pa.Check.isin(sorted(f.codes)))
-        if f.minimum is not None:
-            checks.append(pa.Check.ge(f.minimum))
-        if f.maximum is not None:
-            checks.append(pa.Check.le(f.maximum))
-        if f.type == "date":
+        if field.codes is not None:
+            checks.append(pa.Check.isin(sorted(field.codes)))
+        if field.minimum is not None:
+            checks.append(pa.Check.ge(field.minimum))
+        if field.maximum is not None:
+            checks.append(pa.Check.le(field.maximum))
+        if field.type == "date":
             checks.append(pa.Check.str_matches(DATE_RE))
-        if f.type == "month":
+        if field.type == "month":
             checks.append(pa.Check.str_matches(MONTH_RE))
-        columns[f.name] = pa.Column(PANDAS_DTYPES[f.type], checks, nullable=not f.required)
+        columns[field.name] = pa.Column(PANDAS_DTYPES[field.type], checks,
+                                        nullable=not field.required)
     return pa.DataFrameSchema(columns, strict=True, ordered=True,
                               unique=list(table.primary_key))
 

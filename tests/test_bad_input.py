@@ -7,11 +7,13 @@ import csv
 import hashlib
 import io
 
+import pandas as pd
 import pytest
 
 from usmx import build, snapshots
 from usmx.cli import main
 from usmx.paths import project_paths
+from usmx.rawio import DataError
 
 
 def _rows(path):
@@ -263,3 +265,25 @@ def test_source_without_originator_or_carrier_kind(built, capsys, column, value,
     _set(path, 5, column, value)
     err = _run(built, capsys)
     assert f"data/raw/sources.csv:5: column {column!r} value {value!r}: {message}" in err
+
+
+def test_reader_takes_a_path_bytes_or_text_alike(tmp_path):
+    """refresh validates a download with the reader the build uses on files."""
+    from usmx.rawio import read_raw_csv
+
+    good = "a,b\n1,x\n\n2,y\n"
+    path = tmp_path / "t.csv"
+    path.write_text(good, encoding="utf-8")
+    frames = [read_raw_csv(src, ["a", "b"], "t.csv")
+              for src in (path, good.encode("utf-8"), "\ufeff" + good)]
+    for frame in frames[1:]:
+        pd.testing.assert_frame_equal(frame, frames[0])
+    assert list(frames[0]["_line"]) == [2, 4]
+    messages = []
+    for src in (b"a,b\n1,x,extra\n", "a,b\n1,x,extra\n"):
+        with pytest.raises(DataError) as err:
+            read_raw_csv(src, ["a", "b"], "download.csv")
+        messages.append(str(err.value))
+    assert messages[0] == messages[1] == "download.csv:2: has 3 fields, the header has 2"
+    with pytest.raises(DataError, match=r"download\.csv: not UTF-8 text"):
+        read_raw_csv(b"a,b\n\xff,x\n", ["a", "b"], "download.csv")

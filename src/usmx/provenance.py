@@ -13,11 +13,11 @@ from usmx.preference import is_na
 from usmx.rawio import LINE, DataError, Problem, read_raw_csv
 
 
-def load_raw(path: Path, table: schema.Table, label: str,
+def load_raw(source: Path | bytes | str, table: schema.Table, label: str,
              source_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """Read and validate a raw table (all text, with line numbers); ``source_ids`` makes
-    ``source_id`` a foreign key into the sources registry."""
-    frame = read_raw_csv(path, table.columns, label)
+    """Read and validate a raw table (all text, with line numbers) from its path or its
+    content; ``source_ids`` makes ``source_id`` a foreign key into the sources registry."""
+    frame = read_raw_csv(source, table.columns, label)
     codes = {} if source_ids is None else {"source_id": dict.fromkeys(source_ids, "")}
     schema.validate_raw(frame, table, label, codes_override=codes)
     return frame

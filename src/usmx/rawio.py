@@ -53,15 +53,21 @@ class DataError(Exception):
         return "\n".join(lines)
 
 
-def read_raw_csv(path: Path, columns: list[str], label: str) -> pd.DataFrame:
+def read_raw_csv(source: Path | bytes | str, columns: list[str], label: str) -> pd.DataFrame:
     """Read a raw CSV as strings, one row per record, with its line number in ``_line``.
 
-    Checks the header (every expected column present, no unknown ones) and that each record
-    has as many fields as the header. Cell values are stripped of surrounding whitespace;
-    empty cells are empty strings. ``label`` is the path shown in messages.
+    ``source`` is a file's path, or its content (bytes, or already decoded text): a download
+    is checked by the same code as a file on disk. Checks the header (every expected column
+    present, no unknown ones) and that each record has as many fields as the header. Cell
+    values are stripped of surrounding whitespace; empty cells are empty strings. ``label``
+    is the path shown in messages.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if isinstance(source, str):
+            text = source.removeprefix("\ufeff")
+        else:
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise DataError([Problem(label, None, None, None, "file not found")]) from None
     except UnicodeDecodeError as exc:

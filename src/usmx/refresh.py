@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,9 +23,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from usmx import __version__, schema, snapshots
+from usmx import __version__, provenance, schema, snapshots
 from usmx.paths import Paths
-from usmx.rawio import DataError, csv_bytes, read_raw_csv, write_atomic
+from usmx.rawio import DataError, csv_bytes, write_atomic
 
 USER_AGENT = f"usmx/{__version__} (reproducible data analysis; refresh of public statistics)"
 TIMEOUT = (10, 60)  # seconds to connect, to read
@@ -390,12 +389,9 @@ def refresh(paths: Paths, names: Iterable[str] | None = None,
             path = _snapshot_path(paths, name, today)
             label = paths.rel(path)
             try:  # the snapshot must pass the same validation as every raw file
-                check = read_raw_csv(_as_file(data), src.table.columns, label)
-                sources = read_raw_csv(paths.sources_raw, schema.SOURCES.columns,
-                                       paths.rel(paths.sources_raw))
-                schema.validate_raw(check, src.table, label,
-                                    {"source_id": dict.fromkeys(sources["source_id"], "")})
-                schema.check_unique(check, src.table.primary_key, label)
+                sources = provenance.load_raw(paths.sources_raw, schema.SOURCES,
+                                              paths.rel(paths.sources_raw))
+                provenance.load_raw(data, src.table, label, sources["source_id"])
             except DataError as exc:
                 raise RefreshError(f"{name}: the download does not fit the raw schema:\n"
                                    f"{exc.report(10)}") from None
@@ -415,13 +411,3 @@ def refresh(paths: Paths, names: Iterable[str] | None = None,
     for line in reports:
         out(line)
     return written
-
-
-class _as_file:
-    """Bytes that read_raw_csv can read like a path."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read_text(self, encoding="utf-8-sig"):
-        return io.BytesIO(self.data).read().decode(encoding)

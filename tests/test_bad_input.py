@@ -10,8 +10,9 @@ import io
 import pandas as pd
 import pytest
 
-from usmx import build, snapshots
+from usmx import build
 from usmx.cli import main
+from usmx.engine import snapshots
 from usmx.paths import project_paths
 from usmx.rawio import DataError
 

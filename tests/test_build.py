@@ -120,8 +120,8 @@ def test_every_year_and_account_has_one_row(tables):
 
 def test_official_figure_preferred_over_secondary(tables):
     """FY2010 regular act: CRS's 210.3M beats RT's 231.6M (both kept, conflict listed)."""
-    from usmx.funding_series import FY_ACTS, act_best
-    from usmx.provenance import records
+    from usmx.domains.funding_series import FY_ACTS, act_best
+    from usmx.engine.provenance import records
 
     f = tables["funding"]
     single = f[(f["program"] == "merida") & (f["recipient"] == "MEX")
@@ -198,7 +198,7 @@ def test_constant_dollars_follow_the_price_snapshot(tables):
     """FY2008's $400M in FY2017 dollars, recomputed here from the CPI snapshot itself."""
     import csv
 
-    from usmx import snapshots
+    from usmx.engine import snapshots
 
     path = snapshots.latest(project_paths(ROOT), "us_cpi")
     cpi = {int(r["year"]): float(r["value"]) for r in csv.DictReader(path.open())}
@@ -233,7 +233,7 @@ def test_rates_divide_by_the_newer_wdi_release(tables):
 
 
 def test_population_rule():
-    from usmx.deportations import preferred_population
+    from usmx.domains.deportations import preferred_population
     from usmx.rawio import DataError
 
     def frame(*rows):

@@ -9,7 +9,8 @@ import matplotlib.text
 import pandas as pd
 import pytest
 
-from usmx import processed, schema
+from usmx import schema
+from usmx.analysis import processed
 from usmx.charts import CHARTS, style, theme
 from usmx.charts.export import export_all
 from usmx.charts.render import render

@@ -8,9 +8,11 @@ import io
 
 import pytest
 
-from usmx import build, docs, schema, snapshots
+from usmx import build, schema
 from usmx.cli import main
+from usmx.engine import snapshots
 from usmx.paths import project_paths
+from usmx.publish import docs
 
 
 @pytest.fixture(scope="module")

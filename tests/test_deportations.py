@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from usmx import build, deportations
+from usmx import build
+from usmx.domains import deportations
 from usmx.paths import project_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +175,7 @@ def test_no_silent_drops(scratch):
     """A real-looking CBP FY2019 figure enters the preferred table (years come from the
     data), and a figure that fits no series is listed, with its reason, in
     unused_figures.csv."""
-    from usmx import snapshots
+    from usmx.engine import snapshots
 
     rows = [
         "cbp_uac_fy2019_gtm_test,2018-10,2019-09,us_fiscal,CBP,USA,GTM,minor,unaccompanied,"
@@ -204,7 +205,7 @@ def test_no_silent_drops(scratch):
 def test_every_figure_is_used_or_listed(tables):
     """Each published figure is in a preferred cell (chosen, a rival or noted), a check, a
     rate, a claim, or unused_figures.csv with a reason: none vanishes."""
-    from usmx.provenance import used_figure_ids
+    from usmx.engine.provenance import used_figure_ids
 
     used = used_figure_ids(tables)
     unused = tables["unused_figures"]

@@ -15,7 +15,8 @@ import responses
 from test_bad_input import _set
 from test_refresh import FA_HEADER, _fails, fa_body, fa_line, fingerprint, run
 
-from usmx import build, refresh, snapshots
+from usmx import build, refresh
+from usmx.engine import snapshots
 from usmx.rawio import DataError
 
 NAMES = ("foreign_assistance",)

@@ -11,8 +11,9 @@ import os
 import pytest
 from test_bad_input import _set
 
-from usmx import build, rawio, snapshots
+from usmx import build, rawio
 from usmx.cli import main
+from usmx.engine import snapshots
 
 
 def _digest(folder):
@@ -193,7 +194,7 @@ def test_a_build_killed_before_the_journal_leaves_old_tables_and_no_litter(scrat
 
 @pytest.fixture(scope="module")
 def t():
-    from usmx import processed
+    from usmx.analysis import processed
 
     return processed.load()
 
@@ -209,15 +210,15 @@ def t():
 ])
 def test_bad_notebook_parameters_say_what_would_work(t, call, message):
     from usmx import charts as figures
-    from usmx import views
-    from usmx.params import ParameterError
+    from usmx.analysis import views
+    from usmx.analysis.params import ParameterError
 
     with pytest.raises(ParameterError, match=message.replace("[", r"\[").replace("]", r"\]")):
         call(t, figures, views)
 
 
 def test_a_single_claim_id_is_one_claim_not_letters(t):
-    from usmx import views
+    from usmx.analysis import views
 
     table = views.claims_table(t, "merida_112m")
     assert list(table.index) == ["merida_112m"]

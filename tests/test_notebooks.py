@@ -48,7 +48,7 @@ def test_thin_and_parameterised(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes(path):
-    from usmx.report import execute
+    from usmx.publish.report import execute
 
     nb = execute(path, timeout=180)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
@@ -65,7 +65,7 @@ def test_strip_clears_a_saved_notebook_and_keeps_the_committed_layout(tmp_path):
     import subprocess
     import sys
 
-    from usmx.nbstrip import strip
+    from usmx.publish.nbstrip import strip
 
     committed = (ROOT / "notebooks" / "01-funding.ipynb").read_text(encoding="utf-8")
     assert strip(committed) == committed

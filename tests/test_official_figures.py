@@ -148,7 +148,7 @@ def test_best_table_rule(tables):
 def test_a_new_fiscal_year_enters_every_table(scratch):
     """A real-looking FY2018 allocation added to data/raw is not dropped by a fixed range:
     it appears in the series table and the chart table."""
-    from usmx import snapshots
+    from usmx.engine import snapshots
 
     row = ("cbj_fy2018_incle,2018,2018,USA,MEX,all_in_account,INCLE,allocated,all,,"
            "100000000,exact,,CSIS_STATE_CBJ,test row,high,\n")

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from usmx import schema
-from usmx.funding import cumulative_checks
-from usmx.funding_series import preferred_merida
-from usmx.provenance import qualifier_range, rounding_unit
+from usmx.domains.funding import cumulative_checks
+from usmx.domains.funding_series import preferred_merida
+from usmx.engine.provenance import qualifier_range, rounding_unit
 
 DEFAULTS = dict(
     fy_start=2012, fy_end=2012, donor="USA", recipient="MEX", program="merida",
@@ -209,7 +209,7 @@ def test_years_come_from_the_data():
 
 
 def test_engine_names_the_rule_that_decided():
-    from usmx import preference
+    from usmx.engine import preference
 
     rows = [{"figure_id": "a", "source_kind": "official", "confidence": "medium",
              "qualifier": "exact", "date_published": "2015"},

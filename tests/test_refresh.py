@@ -13,8 +13,9 @@ import pytest
 import requests
 import responses
 
-from usmx import build, refresh, snapshots
+from usmx import build, refresh
 from usmx.cli import main
+from usmx.engine import snapshots
 
 TODAY = dt.date(2030, 1, 15)
 WB_POP = refresh.SOURCES["wb_population_0_14"].url

@@ -4,7 +4,7 @@ The build is the list of steps in :data:`PIPELINE` (``python -m usmx build --exp
 prints it): the sources registry first, then each domain's steps (funding, deportations,
 events, claims), then the registry with its use counts and the conflicts, the claims'
 verdicts, and the list of unused figures. Each step declares what it reads and makes; see
-``usmx.pipeline``.
+``usmx.engine.pipeline``.
 """
 
 from __future__ import annotations
@@ -13,20 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from usmx import (
-    claims,
-    deportation_series,
-    deportations,
-    events,
-    funding,
-    funding_series,
-    pipeline,
-    provenance,
-    schema,
-    snapshots,
-)
+from usmx import schema
+from usmx.analysis import claims
+from usmx.domains import deportation_series, deportations, events, funding, funding_series
+from usmx.engine import pipeline, provenance, snapshots
+from usmx.engine.pipeline import Context, Step
 from usmx.paths import Paths
-from usmx.pipeline import Context, Step
 from usmx.rawio import csv_bytes, write_atomic
 
 PREFERENCE_RULES = {

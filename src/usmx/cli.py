@@ -43,12 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "build" and args.explain:
         from usmx.build import PIPELINE
-        from usmx.pipeline import explain
+        from usmx.engine.pipeline import explain
 
         print(explain(PIPELINE))
         return 0
     if args.command == "strip-notebooks" and args.stdin:
-        from usmx.nbstrip import filter_stdin
+        from usmx.publish.nbstrip import filter_stdin
 
         return filter_stdin()
     paths = project_paths(getattr(args, "root", None))
@@ -78,14 +78,16 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print("check: data/processed matches a fresh build")
         elif args.command == "docs":
-            from usmx import docs, processed
+            from usmx.analysis import processed
+            from usmx.publish import docs
 
             written = docs.write_docs(paths, processed.load(paths)["claims"])
             print(f"docs: {len(written)} file(s) written"
                   + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command in ("charts", "report"):
-            from usmx import docs, processed
+            from usmx.analysis import processed
             from usmx.charts.export import export_all
+            from usmx.publish import docs
 
             if args.command == "report":
                 written = build.build(paths)
@@ -95,20 +97,20 @@ def main(argv: list[str] | None = None) -> int:
             written = export_all(processed.load(paths), paths.figures)
             print(f"charts: {len(written)} file(s) written to {paths.rel(paths.figures)}/")
             if args.command == "report":
-                from usmx.report import run_notebooks
+                from usmx.publish.report import run_notebooks
 
                 written = run_notebooks(paths)
                 print(f"report: {len(written)} file(s) written to {paths.rel(paths.reports)}/"
                       + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command == "strip-notebooks":
-            from usmx.nbstrip import strip_files
-            from usmx.report import notebooks
+            from usmx.publish.nbstrip import strip_files
+            from usmx.publish.report import notebooks
 
             written = strip_files(notebooks(paths))
             print(f"strip-notebooks: {len(written)} notebook(s) cleared"
                   + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command == "manifest":
-            from usmx import snapshots
+            from usmx.engine import snapshots
 
             written = snapshots.record(paths)
             print(f"manifest: {'updated' if written else 'unchanged'} "

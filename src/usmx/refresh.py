@@ -23,7 +23,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from usmx import __version__, provenance, schema, snapshots
+from usmx import __version__, schema
+from usmx.engine import provenance, snapshots
 from usmx.paths import Paths
 from usmx.rawio import DataError, csv_bytes, write_atomic
 
@@ -355,7 +356,7 @@ def _as_used(name: str, old: pd.DataFrame | None) -> pd.DataFrame | None:
     several releases of a figure, of which the diff compares only the preferred one."""
     if old is None or name != "wb_population_0_14":
         return old
-    from usmx.deportations import preferred_population
+    from usmx.domains.deportations import preferred_population
 
     used = {fid for _, fid, _ in preferred_population(old).values()}
     return old[old["figure_id"].isin(used)]

@@ -1,4 +1,5 @@
-"""Publication charts, built from the processed record.
+"""Stage 5, publication charts, built from the processed record. May import the stages
+before it (``paths``, ``rawio``, ``schema``, ``engine``, ``analysis``); not ``domains``.
 
     theme.py          colours by role, the style sheet (in a context), page width, credit
     render.py         SVG, PDF (lean font subsets) and PNG bytes of a figure
@@ -9,7 +10,7 @@
     export.py         files and manifest for reports/figures/
 
 A module imports only those above it in this list. Each chart function takes the processed
-record (``usmx.processed.load()``) and returns a Figure whose ``usmx`` attribute holds its
+record (``usmx.analysis.processed.load()``) and returns a Figure whose ``usmx`` attribute holds its
 metadata and the exact data drawn; every value, and every name in a source line, comes from
 the record."""
 

@@ -7,7 +7,10 @@ import textwrap
 import pandas as pd
 from matplotlib.figure import Figure
 
-from usmx import params
+from usmx.analysis import params
+from usmx.analysis.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
+from usmx.analysis.processed import ProcessedTables, deportation_series_rows
+from usmx.analysis.views import covered_years
 from usmx.charts.parts import (
     chart_meta,
     draw_line,
@@ -23,10 +26,7 @@ from usmx.charts.style import (
     year_axis,
 )
 from usmx.charts.theme import COLORS, house_style
-from usmx.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
-from usmx.processed import ProcessedTables, deportation_series_rows
 from usmx.schema import COUNTRY_NAMES
-from usmx.views import covered_years
 
 # --------------------------------------------------------------------------------------
 # 2. Child deportations by year, small multiples

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from usmx.analysis.processed import ProcessedTables
 from usmx.charts.parts import chart_meta
 from usmx.charts.style import (
     finish,
     new_figure,
 )
 from usmx.charts.theme import COLORS, VERDICT_COLORS, house_style
-from usmx.processed import ProcessedTables
 from usmx.schema import VERDICT_LABELS
 
 # --------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def claims_scoreboard(record: ProcessedTables) -> Figure:
                    if pd.notna(claim.record_share_pct) else "") + "."
                 for claim in data.itertuples()),
             data, record,
-            ["Verdicts and record figures are computed from the processed record by "
-             "usmx.claims; see claims.csv for the reasons and notebooks/04-claims-check.ipynb "
-             "for the figures behind each."])
+            ["Verdicts and record figures are computed from the processed record; see "
+             "claims.csv for the reasons and notebooks/04-claims-check.ipynb for the figures "
+             "behind each."])
         return finish(fig, meta, left=0.36)

@@ -7,7 +7,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from usmx import params
+from usmx.analysis import params
+from usmx.analysis.processed import ProcessedTables, deportation_series_rows
+from usmx.analysis.views import covered_years
 from usmx.charts.parts import (
     GAP_HATCH,
     chart_meta,
@@ -25,9 +27,7 @@ from usmx.charts.style import (
     year_position,
 )
 from usmx.charts.theme import ACCOUNT_COLORS, COLORS, MX_ORANGE, MX_VERMILLION, US_BLUE, house_style
-from usmx.processed import ProcessedTables, deportation_series_rows
 from usmx.schema import COUNTRY_NAMES
-from usmx.views import covered_years
 
 # --------------------------------------------------------------------------------------
 # 1. US money for Mexico by account: one drawer for every chart that shows it

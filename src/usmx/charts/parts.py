@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from usmx.analysis.processed import ProcessedTables
 from usmx.charts.style import (
     ChartMeta,
     ids_from,
@@ -17,7 +18,6 @@ from usmx.charts.style import (
     year_position,
 )
 from usmx.charts.theme import COLORS
-from usmx.processed import ProcessedTables
 
 PROGRAM_EVENT = "southern_border_program_announced"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -1,4 +1,4 @@
-"""The schema package: the one vocabulary, every table's columns, types, units and codes,
+"""Stage 1, the schema package: the one vocabulary, every table's columns, types, units and codes,
 their validation, and the data dictionary written from them.
 
     vocabulary.py          code lists, display names, bounds, id and date shapes
@@ -9,6 +9,7 @@ their validation, and the data dictionary written from them.
     docs.py                data/processed/README.md and datapackage.json
 
 Import what you need from here (``from usmx import schema``; ``schema.FUNDING``).
+May import: ``usmx.rawio`` (errors) only.
 """
 
 from usmx.schema.claim_tables import *  # noqa: F403

@@ -75,7 +75,9 @@ def dictionary_markdown(preference_rules: Mapping[str, str]) -> str:
         out += [f"## Preference rule for {target}", "", rule.strip(), ""]
     for table in (*PROCESSED_TABLES, *RAW_TABLES):
         out += [f"## `{table.path}`", "", table.description, "",
-                f"Key: {', '.join(f'`{k}`' for k in table.primary_key)}", "",
+                f"Key: {', '.join(f'`{k}`' for k in table.primary_key)}"
+                + "".join(f"; `{column}` refers to `{target}`"
+                          for column, target in table.foreign_keys.items()), "",
                 "| column | type | required | unit | description | allowed values |",
                 "| --- | --- | --- | --- | --- | --- |"]
         for field in table.fields:

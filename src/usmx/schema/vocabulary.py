@@ -183,7 +183,7 @@ CONFLICT_KINDS: dict[str, str] = {
     "annual figures over its span",
     "sum_of_parts": "A published total disagrees with the sum of its published parts",
     "cross_dataset": "Two datasets give different figures for the same measure under "
-    "different labels (the pairs are named in usmx.funding.COMPARABLE)",
+    "different labels (the pairs are named in usmx.domains.funding.COMPARABLE)",
 }
 
 

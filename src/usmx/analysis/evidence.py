@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from usmx.processed import ProcessedTables
+from usmx.analysis.processed import ProcessedTables
 
 WELL_OVER = 1.10   # "well over X": at least 10 % above X
 CLOSE = 0.10       # "about X": within 10 % either way
@@ -55,10 +55,6 @@ def where(frame: pd.DataFrame, **equal) -> pd.DataFrame:
     for column, value in equal.items():
         mask &= frame[column] == value
     return frame[mask]
-
-
-def figure_rows(frame: pd.DataFrame, ids) -> pd.DataFrame:
-    return frame.set_index("figure_id").loc[list(ids)].reset_index()
 
 
 def figure_and_source_ids(frame: pd.DataFrame) -> tuple[list[str], list[str]]:

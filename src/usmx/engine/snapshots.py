@@ -133,7 +133,7 @@ def load_latest(paths: Paths, source: str, table, source_ids):
     frame with the table's columns if it has none)."""
     import pandas as pd
 
-    from usmx import provenance
+    from usmx.engine import provenance
 
     path = latest(paths, source)
     if path is None:

@@ -1,5 +1,5 @@
 """What every table of published figures shares: loading against the sources registry,
-joining attribution, and listing disagreements (ranking lives in ``usmx.preference``)."""
+joining attribution, and listing disagreements (ranking lives in ``usmx.engine.preference``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from usmx import schema
-from usmx.preference import is_na
+from usmx.engine.preference import is_na
 from usmx.rawio import LINE, DataError, Problem, read_raw_csv
 
 

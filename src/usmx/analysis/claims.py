@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from usmx import preference, provenance, schema
-from usmx.evidence import (
+from usmx import schema
+from usmx.analysis.evidence import (
     WELL_OVER,
     Evidence,
     compare,
@@ -24,8 +24,9 @@ from usmx.evidence import (
     series_sum,
     where,
 )
-from usmx.pipeline import Context, Step
-from usmx.processed import ProcessedTables
+from usmx.analysis.processed import ProcessedTables
+from usmx.engine import preference, provenance
+from usmx.engine.pipeline import Context, Step
 from usmx.rawio import LINE, DataError, Problem
 
 MATCHABLE_PROGRAMS = ("merida", "merida_southern_border", "dod_counternarcotics",
@@ -211,7 +212,7 @@ def children_40k(record: ProcessedTables, claim: pd.Series) -> Evidence:
 
 
 def mexico_overtakes_2015(record: ProcessedTables, claim: pd.Series) -> Evidence:
-    from usmx.compare import comparisons, versus_frame
+    from usmx.analysis.compare import comparisons, versus_frame
 
     frame = versus_frame(record)
     cmp = comparisons(frame[frame["value"].notna()])
@@ -385,7 +386,7 @@ EVALUATORS: dict[str, Callable[[ProcessedTables, pd.Series], Evidence]] = {
 def load_claims_raw(path, label: str, source_ids) -> pd.DataFrame:
     frame = provenance.load_raw(path, schema.CLAIMS_RAW, label, source_ids)
     unknown = [Problem(label, int(r[LINE]), "claim_id", r["claim_id"],
-                       "has no evaluator in usmx.claims")
+                       "has no evaluator in usmx.analysis.claims")
                for _, r in frame.iterrows() if r["claim_id"] not in EVALUATORS]
     unknown += [Problem(label, int(r[LINE]), "period_end", r["period_end"],
                         f"is before period_start {r['period_start']}")

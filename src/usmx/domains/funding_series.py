@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from usmx import preference, provenance, schema
+from usmx import schema
+from usmx.engine import preference, provenance
 
 MERIDA_ACCOUNTS = ("ESF", "INCLE", "FMF", "TOTAL")
 

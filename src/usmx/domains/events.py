@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from usmx import provenance, schema
-from usmx.pipeline import Context, Step
+from usmx import schema
+from usmx.engine import provenance
+from usmx.engine.pipeline import Context, Step
 
 
 def load_events(path, label: str, source_ids, sources: pd.DataFrame) -> pd.DataFrame:

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from usmx import preference, provenance, schema, snapshots
-from usmx.deportation_series import (
+from usmx import schema
+from usmx.domains.deportation_series import (
     ALL_AGES_SERIES,
     CHILD_SERIES,
     COUNTRIES,
     NTCA_PARTS,
     DeportationSeries,
 )
-from usmx.pipeline import CONFLICT_RECORDS, Context, Step
-from usmx.provenance import qualifier_range
+from usmx.engine import preference, provenance, snapshots
+from usmx.engine.pipeline import CONFLICT_RECORDS, Context, Step
+from usmx.engine.provenance import qualifier_range
 from usmx.rawio import LINE, DataError, Problem
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from usmx import preference, provenance, schema, snapshots
-from usmx.funding_series import (
+from usmx import schema
+from usmx.domains.funding_series import (
     BEST_ACCOUNTS,
     SERIES,
     act_best,
@@ -33,8 +33,9 @@ from usmx.funding_series import (
     preferred_merida,
     preferred_series,
 )
-from usmx.pipeline import CONFLICT_RECORDS, Context, Step
-from usmx.provenance import qualifier_range
+from usmx.engine import preference, provenance, snapshots
+from usmx.engine.pipeline import CONFLICT_RECORDS, Context, Step
+from usmx.engine.provenance import qualifier_range
 from usmx.rawio import LINE, DataError, Problem
 
 # --------------------------------------------------------------------------------------

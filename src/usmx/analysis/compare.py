@@ -7,7 +7,7 @@ import itertools
 
 import pandas as pd
 
-from usmx.processed import ProcessedTables, deportation_series_rows
+from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 
 US_BLUE, US_SKY = "#0072B2", "#56B4E9"
 MX_ORANGE, MX_VERMILLION = "#E69F00", "#D55E00"

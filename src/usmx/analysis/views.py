@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from usmx import params
-from usmx.compare import comparisons, versus_frame
-from usmx.processed import ProcessedTables
+from usmx.analysis import params
+from usmx.analysis.compare import comparisons, versus_frame
+from usmx.analysis.processed import ProcessedTables
 from usmx.schema import VERDICT_LABELS
 
 

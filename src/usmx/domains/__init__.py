@@ -1,0 +1,6 @@
+"""Stage 3, the domains: each reads its raw tables, declares its series and preference
+rules, and makes its processed tables (``funding`` with ``funding_series``; ``deportations``
+with ``deportation_series``; ``events``). Each declares its build ``STEPS``.
+
+May import: ``usmx.paths``, ``usmx.rawio``, ``usmx.schema``, ``usmx.engine``.
+"""

@@ -327,3 +327,19 @@ def test_pdf_font_subset_keeps_the_glyphs_asked_for(char, tmp_path, monkeypatch)
         new = result.glyph_index_map[gid]
         assert result.font.getBestCmap()[ord(char)] == result.font.getGlyphOrder()[new]
     assert list(tmp_path.glob("usmx-lean-fonts/*.ttf"))  # the cached copy was made
+
+
+def test_pdf_bytes_do_not_depend_on_the_font_cache(figs, tmp_path, monkeypatch):
+    """Cold cache, warm cache, or a cache that cannot be written: the same PDF (a race
+    between chart workers once made a cold-cache export differ from a warm one)."""
+    fig = figs["merida-by-account"]
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(cache))
+    cold = render(fig, "pdf")
+    assert list(cache.glob("usmx-lean-fonts/*.ttf"))
+    warm = render(fig, "pdf")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(blocked))
+    unwritable = render(fig, "pdf")
+    assert cold == warm == unwritable

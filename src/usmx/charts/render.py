@@ -15,7 +15,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from usmx.charts.theme import house_style
-from usmx.rawio import write_atomic
 
 FORMATS = ("svg", "pdf", "png")
 
@@ -61,12 +60,13 @@ def _load_font(source, options):
 _LEAN_RANGES = ((0x20, 0x24F), (0x2000, 0x206F), (0x2200, 0x22FF))
 
 
-def _lean_source(fontfile) -> tuple[str, dict[int, int]] | None:
-    """A cached copy of ``fontfile`` reduced to the glyphs of _LEAN_RANGES, without layout
-    tables, and the map from the font's glyph ids to the copy's; None if it cannot be
-    made. Reading the full font (a large cmap, thousands of glyphs) dominated every PDF
-    export; the copy is made once per font (in matplotlib's cache directory) and then read
-    in a few milliseconds."""
+def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int]] | None:
+    """A copy of ``fontfile`` reduced to the glyphs of _LEAN_RANGES, without layout tables,
+    and the map from the font's glyph ids to the copy's; None if the font cannot be read.
+    Reading the full font (a large cmap, thousands of glyphs) dominated every PDF export, so
+    the copy is cached in matplotlib's cache directory and then read in a few milliseconds.
+    The cache only saves time: when it cannot be written the copy is made in memory, so
+    the PDF's bytes never depend on the state of the cache."""
     import hashlib
 
     import fontTools
@@ -79,24 +79,48 @@ def _lean_source(fontfile) -> tuple[str, dict[int, int]] | None:
         digest = hashlib.sha256(ident.encode()).hexdigest()[:20]
         folder = Path(mpl.get_cachedir()) / "usmx-lean-fonts"
         path, kept = folder / f"{digest}.ttf", folder / f"{digest}.json"
-        if not (path.exists() and kept.exists()):
-            options = _subset_options(notdef_outline=True)
-            options.font_number = fontfile.face_index
-            font = _load_font(fontfile, options)
-            cmap = font.getBestCmap()
-            order = font.getGlyphOrder()
-            gids = sorted({order.index(name) for cp, name in cmap.items()
-                           if any(lo <= cp <= hi for lo, hi in _LEAN_RANGES)} | {0})
-            subsetter = subset.Subsetter(options=options)
-            subsetter.populate(gids=gids)
-            subsetter.subset(font)
-            buf = io.BytesIO()
-            font.save(buf)
-            write_atomic({path: buf.getvalue(),
-                          kept: json.dumps(sorted(subsetter.glyph_index_map.items())).encode()})
-        return str(path), dict(json.loads(kept.read_text()))
+        with contextlib.suppress(OSError, ValueError):
+            if path.exists() and kept.exists():
+                return io.BytesIO(path.read_bytes()), dict(json.loads(kept.read_text()))
+        options = _subset_options(notdef_outline=True)
+        options.font_number = fontfile.face_index
+        font = _load_font(fontfile, options)
+        cmap = font.getBestCmap()
+        order = font.getGlyphOrder()
+        gids = sorted({order.index(name) for cp, name in cmap.items()
+                       if any(lo <= cp <= hi for lo, hi in _LEAN_RANGES)} | {0})
+        subsetter = subset.Subsetter(options=options)
+        subsetter.populate(gids=gids)
+        subsetter.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
+        mapping = sorted(subsetter.glyph_index_map.items())
+        # Forked chart workers may make the copy at the same moment: each writes its own
+        # temporaries and renames them into place, the map before the font, so a reader
+        # that sees both files sees whole files (identical from any writer).
+        with contextlib.suppress(OSError):
+            _replace_into(kept, json.dumps(mapping).encode())
+            _replace_into(path, buf.getvalue())
+        return io.BytesIO(buf.getvalue()), dict(mapping)
     except (OSError, ValueError, KeyError, AttributeError):
         return None
+
+
+def _replace_into(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary of this process's own (safe when
+    several processes write the same file at once)."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _lean_subset(fontfile, glyphs):

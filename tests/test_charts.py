@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import matplotlib.text
 import pandas as pd
@@ -12,8 +13,10 @@ import pytest
 from usmx import schema
 from usmx.analysis import processed
 from usmx.charts import CHARTS, style, theme
-from usmx.charts.export import export_all
+from usmx.charts.exporting import export_all
 from usmx.charts.render import render
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -343,3 +346,97 @@ def test_pdf_bytes_do_not_depend_on_the_font_cache(figs, tmp_path, monkeypatch):
     monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(blocked))
     unwritable = render(fig, "pdf")
     assert cold == warm == unwritable
+
+
+# -- parameters that work everywhere ----------------------------------------------------
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    (dict(only=["nope"]), "unknown chart id ['nope']"),
+    (dict(years="2016-2012"), "first year 2016 is after last year 2012"),
+    (dict(years="1990-2012"), "the data cover 2008-"),
+    (dict(years="2012"), "years must be a range such as 2010-2016"),
+    (dict(countries="GTM,XXX"), "unknown country ['XXX']"),
+    (dict(only="mexico-vs-us", countries="GTM"), "countries apply to"),
+    (dict(only="claims-scoreboard", years="2010-2012"), "years apply to"),
+    (dict(only="uac-apprehensions", countries="GTM", formats="svg,gif"),
+     "unknown format ['gif']"),
+])
+def test_export_refuses_bad_choices_and_writes_nothing(t, tmp_path, kwargs, message):
+    from usmx.analysis.params import ParameterError
+    from usmx.charts import export
+
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        export(t, outdir=tmp_path, **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_honours_years_countries_formats_and_keeps_other_entries(t, tmp_path):
+    from usmx.charts import export
+
+    export(t, only="claims-scoreboard", formats="csv", outdir=tmp_path)
+    written = export(t, only=["child-deportations", "uac-apprehensions"], years="2012-2015",
+                     countries=["HND"], formats=["svg", "csv"], outdir=tmp_path)
+    names = sorted(p.name for p in written)
+    assert names == ["child-deportations.csv", "child-deportations.svg", "manifest.json",
+                     "uac-apprehensions.csv", "uac-apprehensions.svg"]
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in manifest] == ["child-deportations", "uac-apprehensions",
+                                           "claims-scoreboard"]  # catalog order, kept
+    assert manifest[0]["files"] == {"svg": "child-deportations.svg",
+                                    "csv": "child-deportations.csv"}
+    child = pd.read_csv(tmp_path / "child-deportations.csv")
+    assert child["year"].between(2012, 2015).all()
+    assert set(child["panel"]) == {"Honduras", "All nationalities", "Mexico"}
+    uac = pd.read_csv(tmp_path / "uac-apprehensions.csv")
+    assert set(uac["nationality"]) == {"HND", "ALL"}
+    assert "2012-2015" in manifest[0]["subtitle"]
+
+
+def test_cli_charts_options(tmp_path, capsys):
+    from usmx.cli import main
+
+    code = main(["charts", "--only", "uac-apprehensions", "--years", "2013-2016",
+                 "--countries", "GTM,MEX", "--formats", "csv", "--outdir", str(tmp_path)])
+    assert code == 0
+    data = pd.read_csv(tmp_path / "uac-apprehensions.csv")
+    assert set(data["nationality"]) == {"GTM", "MEX", "ALL"}
+    assert main(["charts", "--years", "2017-2013", "--outdir", str(tmp_path)]) == 2
+    assert "first year 2017 is after last year 2013" in capsys.readouterr().err
+
+
+def test_savefig_writes_what_export_writes(figs, tmp_path):
+    fig = figs["uac-apprehensions"]
+    fig.savefig(tmp_path / "chart.svg")
+    data = (tmp_path / "chart.svg").read_bytes()
+    assert data == render(fig, "svg")
+    assert b"<text" in data or b"font-family" in data  # text kept as text
+
+
+def test_every_notebook_passes_its_parameters_to_its_charts():
+    """A chart call in a notebook passes each notebook parameter the chart accepts."""
+    import ast
+    import inspect
+
+    from usmx import charts
+
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        given = set()
+        for cell in tagged:
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    given.add(node.id)
+        wants = {"first": "first_year", "last": "last_year", "countries": "countries"}
+        for cell in cells:
+            if cell["cell_type"] != "code":
+                continue
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and isinstance(node.func.value, ast.Name) \
+                        and node.func.value.id == "charts":
+                    accepted = inspect.signature(getattr(charts, node.func.attr)).parameters
+                    passed = {a.id for a in node.args if isinstance(a, ast.Name)}
+                    for param, name in wants.items():
+                        if param in accepted and name in given:
+                            assert name in passed, f"{path.name}: {node.func.attr} ignores {name}"

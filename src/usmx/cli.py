@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from usmx.analysis.params import ParameterError
 from usmx.paths import project_paths
 from usmx.rawio import DataError
 
@@ -21,8 +23,19 @@ def main(argv: list[str] | None = None) -> int:
                            help="print the build's steps (what each reads and makes) and exit")
     sub.add_parser("check", parents=[common],
                    help="exit 1 if data/processed differs from a fresh build")
-    sub.add_parser("charts", parents=[common],
-                   help="export every chart to reports/figures (SVG, PDF, PNG, CSV, manifest)")
+    charts = sub.add_parser("charts", parents=[common],
+                            help="export the charts to reports/figures (SVG, PDF, PNG, CSV, "
+                                 "manifest)")
+    charts.add_argument("--only", nargs="+", metavar="ID",
+                        help="chart ids (default: every chart)")
+    charts.add_argument("--years", metavar="FIRST-LAST",
+                        help="years for the charts with a year axis, e.g. 2010-2016")
+    charts.add_argument("--countries", metavar="CODES",
+                        help="countries for the charts drawn by country, e.g. GTM,HND,SLV")
+    charts.add_argument("--formats", metavar="LIST", default="svg,pdf,png,csv",
+                        help="any of svg,pdf,png,csv (default: all)")
+    charts.add_argument("--outdir", metavar="DIR",
+                        help="where to write (default: reports/figures/)")
     sub.add_parser("report", parents=[common],
                    help="build, export the charts, update the README's generated section, "
                         "execute the notebooks into reports/*.html")
@@ -86,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                   + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command in ("charts", "report"):
             from usmx.analysis import processed
-            from usmx.charts.export import export_all
+            from usmx.charts.exporting import export, export_all
             from usmx.publish import docs
 
             if args.command == "report":
@@ -94,8 +107,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"build: {len(written)} file(s) written")
                 written = docs.write_docs(paths, processed.load(paths)["claims"])
                 print(f"docs: {len(written)} file(s) written")
-            written = export_all(processed.load(paths), paths.figures)
-            print(f"charts: {len(written)} file(s) written to {paths.rel(paths.figures)}/")
+            if args.command == "charts":
+                written = export(processed.load(paths), paths=paths, only=args.only,
+                                 years=args.years, countries=args.countries,
+                                 formats=args.formats, outdir=args.outdir)
+            else:
+                written = export_all(processed.load(paths), paths.figures)
+            where = paths.figures if getattr(args, "outdir", None) is None else Path(args.outdir)
+            print(f"charts: {len(written)} file(s) written to {paths.rel(where)}/")
             if args.command == "report":
                 from usmx.publish.report import run_notebooks
 
@@ -127,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
                   + "".join(f"\n  {paths.rel(p)}" for p in written))
     except DataError as exc:
         print(f"error: bad input; nothing was written.\n{exc.report()}", file=sys.stderr)
+        return 2
+    except ParameterError as exc:
+        print(f"error: {exc}; nothing was written.", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head`: not a write failure
         raise

@@ -7,7 +7,8 @@ before it (``paths``, ``rawio``, ``schema``, ``engine``, ``analysis``); not ``do
     parts.py          drawing helpers shared by the charts
     funding_charts.py, child_charts.py, claims_chart.py   the charts
     catalog.py        every chart by id
-    export.py         files and manifest for reports/figures/
+    exporting.py      files and manifest for reports/figures/: ``export(...)`` with your
+                      choices (only, years, countries, formats, outdir)
 
 A module imports only those above it in this list. Each chart function takes the processed
 record (``usmx.analysis.processed.load()``) and returns a Figure whose ``usmx`` attribute holds its
@@ -17,12 +18,14 @@ the record."""
 from usmx.charts.catalog import CHARTS
 from usmx.charts.child_charts import child_deportations, mexico_vs_us, uac_apprehensions
 from usmx.charts.claims_chart import claims_scoreboard
+from usmx.charts.exporting import export
 from usmx.charts.funding_charts import funding_vs_child_deportations, merida_by_account
 
 __all__ = [
     "CHARTS",
     "child_deportations",
     "claims_scoreboard",
+    "export",
     "funding_vs_child_deportations",
     "merida_by_account",
     "mexico_vs_us",

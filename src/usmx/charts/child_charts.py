@@ -13,6 +13,7 @@ from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 from usmx.analysis.views import covered_years
 from usmx.charts.parts import (
     chart_meta,
+    country_list,
     draw_line,
     drawn_frame,
     mark_program,
@@ -80,11 +81,13 @@ def _label_small(ax, part: pd.DataFrame, color: str, top: float, nth: int) -> bo
     return True
 
 
-def _child_panels(record, first, last):
+def _child_panels(record, first, last, countries):
+    panels = [(nat, names) for nat, names in CHILD_PANELS if nat not in SHARED or
+              nat in countries]
     fig, axes = new_figure(7.8, nrows=2, ncols=3, sharex=True)
     flat = list(axes.ravel())
     drawn, handles, parts = [], {}, []
-    for ax, (nat, names) in zip(flat, CHILD_PANELS, strict=False):
+    for ax, (nat, names) in zip(flat, panels, strict=False):
         own = nat not in SHARED
         title = COUNTRY_NAMES[nat] if nat != "MEX" else "Mexican children"
         ax.set_title(title + (" (own scale)" if own else ""))
@@ -103,7 +106,7 @@ def _child_panels(record, first, last):
         thousands(ax)
         ax.set_ylim(bottom=0)
         mark_program(ax, record, label=ax is flat[0], side="left")
-    shared = [ax for ax, (nat, _) in zip(flat, CHILD_PANELS, strict=False) if nat in SHARED]
+    shared = [ax for ax, (nat, _) in zip(flat, panels, strict=False) if nat in SHARED]
     top = max(ax.get_ylim()[1] for ax in shared)
     for ax in shared:
         ax.set_ylim(0, top)
@@ -111,7 +114,7 @@ def _child_panels(record, first, last):
     for ax, part, color in sorted(parts, key=lambda p: -len(p[1])):
         if _label_small(ax, part, color, ax.get_ylim()[1], written.get(ax, 0)):
             written[ax] = written.get(ax, 0) + 1
-    for ax in flat[len(CHILD_PANELS):]:
+    for ax in flat[len(panels):]:
         ax.axis("off")
     flat[-1].legend(list(handles.values()),
                     ["\n".join(textwrap.wrap(k, 34)) for k in handles],
@@ -119,13 +122,15 @@ def _child_panels(record, first, last):
     return fig, drawn_frame(drawn, ["panel"])
 
 
-def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2017) -> Figure:
-    """Children returned by Mexico and by the US: for Guatemala, Honduras and El Salvador on
-    one shared scale, who returned them and by whose count; all nationalities and Mexican
-    children on scales of their own."""
+def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2017,
+                       countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
+    """Children returned by Mexico and by the US: for each of ``countries`` (Guatemala,
+    Honduras, El Salvador) on one shared scale, who returned them and by whose count; all
+    nationalities and Mexican children on scales of their own."""
     first, last = params.years(first, last, covered_years(record))
+    countries = tuple(params.choice(countries, SHARED, "country"))
     with house_style():
-        fig, data = _child_panels(record, first, last)
+        fig, data = _child_panels(record, first, last, countries)
         extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
                  f"lines are arrivals counted by the receiving country (persons), dashed the "
                  f"deporting state's own count, dotted juveniles on ICE Air flights; the "
@@ -136,13 +141,13 @@ def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2
         meta = chart_meta(
             "child-deportations",
             "Children sent back by Mexico and by the United States",
-            f"Minors returned or removed, {first}-{last}. Guatemala, Honduras and El "
-            f"Salvador share one scale; all nationalities and Mexican children have their "
-            f"own.",
+            f"Minors returned or removed, {first}-{last}. "
+            + (f"{country_list(countries)} share one scale; " if len(countries) > 1 else "")
+            + "all nationalities and Mexican children have their own.",
             "Small multiples of children returned by Mexico and by the US, by nationality "
-            "and by whose count: Guatemala, Honduras and El Salvador on one scale, all "
+            f"and by whose count: {country_list(countries)} on one scale, all "
             "nationalities and Mexican children returned by the US on scales of their own.",
-            "Five line charts. " + " ".join(
+            f"{len(set(data['panel']))} line charts. " + " ".join(
                 f"{panel}: {', '.join(sorted(set(g['label'])))}."
                 for panel, g in data.groupby("panel", sort=False)),
             data, record, extra)
@@ -163,13 +168,16 @@ def _population_caveat(record: ProcessedTables) -> str:
     return f"; its releases differ by up to {worst:.1f} %, the preferred one is used"
 
 
-def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 2018) -> Figure:
-    """US Border Patrol apprehensions of unaccompanied children by country (context), and
-    the same per 100,000 children aged 0-14 of each country."""
+def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 2018,
+                      countries: tuple[str, ...] = ("GTM", "HND", "SLV", "MEX")) -> Figure:
+    """US Border Patrol apprehensions of unaccompanied children from each of ``countries``
+    (with all nationalities for context), and the same per 100,000 children aged 0-14 of
+    each country."""
     first, last = params.years(first, last, covered_years(record))
-    lines = [("GTM", COLORS["blue"], "-"), ("HND", COLORS["orange"], "-"),
-             ("SLV", COLORS["green"], "-"), ("MEX", COLORS["vermillion"], "-"),
-             ("ALL", COLORS["grey"], "--")]
+    countries = tuple(params.choice(countries, ("GTM", "HND", "SLV", "MEX"), "country"))
+    lines = [(nat, color, "-") for nat, color in (
+        ("GTM", COLORS["blue"]), ("HND", COLORS["orange"]), ("SLV", COLORS["green"]),
+        ("MEX", COLORS["vermillion"])) if nat in countries] + [("ALL", COLORS["grey"], "--")]
     rate_panel = "Per 100,000 children aged 0-14 in the country"
     with house_style():
         fig, axes = new_figure(7.4, nrows=2, ncols=1, sharex=True)
@@ -218,7 +226,7 @@ def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 20
             "by country, from us_uac_apprehensions in child_deportations_by_year.csv, and "
             "per_100k_children (World Bank population aged 0-14).",
             f"Two line charts of unaccompanied children apprehended at the US southwest "
-            f"border, FY{first}-FY{last}, for Guatemala, Honduras, El Salvador and Mexico, "
+            f"border, FY{first}-FY{last}, for {country_list(countries)}, "
             f"with all nationalities dashed; all nationalities range "
             f"{year_range_text(counts.loc[counts['label'] == 'All nationalities', 'value'])}. "
             f"Series missing in FY{first}: {', '.join(missing) or 'none'}. The lower panel "

@@ -13,6 +13,7 @@ from usmx.analysis.views import covered_years
 from usmx.charts.parts import (
     GAP_HATCH,
     chart_meta,
+    country_list,
     draw_line,
     drawn_frame,
     mark_program,
@@ -253,10 +254,13 @@ def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 20
 
 
 def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
-                                  last: int = 2017) -> Figure:
+                                  last: int = 2017,
+                                  countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
     """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
-    by country. No dual axis; July 2014 marked in every panel."""
+    all nationalities and then each of ``countries``. No dual axis; July 2014 marked in
+    every panel."""
     first, last = params.years(first, last, covered_years(record))
+    countries = tuple(params.choice(countries, ("GTM", "HND", "SLV"), "country"))
     panels = [
         ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
                  ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
@@ -265,7 +269,7 @@ def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
         *[(c, [("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
                 US_BLUE, "-"),
                ("received_minors_from_mexico", "Minors returned from Mexico (origin "
-                "country's count)", MX_VERMILLION, "-")]) for c in ("GTM", "HND", "SLV")],
+                "country's count)", MX_VERMILLION, "-")]) for c in countries],
     ]
     with house_style():
         fig, axes = new_figure(10.4, nrows=len(panels) + 1, ncols=1, sharex=True,
@@ -314,7 +318,7 @@ def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
             "Aligned panels: US money for Mexico in the Mérida accounts by fiscal year, then "
             "children "
             "apprehended and returned by Mexico and by the US, for all nationalities and for "
-            "Guatemala, Honduras and El Salvador, with the Southern Border Program marked.",
+            f"{country_list(countries)}, with the Southern Border Program marked.",
             "Top: stacked bars of US money for Mexico by fiscal year and account (Mérida "
             "appropriations, or State allocations of the whole account, or requests), with "
             "lines for all US aid obligated and disbursed; accounts with no figure in "

@@ -18,6 +18,7 @@ from usmx.charts.style import (
     year_position,
 )
 from usmx.charts.theme import COLORS
+from usmx.schema import COUNTRY_NAMES
 
 PROGRAM_EVENT = "southern_border_program_announced"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -82,6 +83,12 @@ def chart_meta(id_, title, subtitle, description, alt_text, data, record, extra_
                      alt_text=alt_text, source_ids=sorted(set(ids)),
                      source_line=source_line(ids, record["sources_processed"]), notes=notes,
                      data=data, source_details=source_entries(ids, record["sources_processed"]))
+
+
+def country_list(codes) -> str:
+    """('GTM', 'HND', 'SLV') -> 'Guatemala, Honduras and El Salvador'."""
+    names = [COUNTRY_NAMES[code] for code in codes]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def year_range_text(values) -> str:

@@ -3,6 +3,7 @@ Figure class that shows itself in JupyterLab as an image with its alt text."""
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from collections.abc import Iterable
@@ -14,8 +15,8 @@ import matplotlib.ticker
 import pandas as pd
 from matplotlib.figure import Figure
 
-from usmx.charts.render import render
-from usmx.charts.theme import CREDIT, WIDTH_IN, WRAP, latin1
+from usmx.charts.render import FORMATS, render
+from usmx.charts.theme import CREDIT, WIDTH_IN, WRAP, house_style, latin1
 
 
 @dataclass
@@ -107,6 +108,18 @@ def period_notes(data: pd.DataFrame) -> list[str]:
 class ChartFigure(Figure):
     """A Figure that shows itself in JupyterLab as an image with its alt text, without
     pyplot (so nothing depends on a global backend)."""
+
+    def savefig(self, fname, *args, **kwargs):
+        """``fig.savefig("chart.svg")`` writes what ``export`` writes (text kept as text in
+        SVG, fonts embedded in PDF, 200 dpi PNG); other formats or options go to
+        matplotlib, inside the house style."""
+        fmt = kwargs.get("format") or os.path.splitext(os.fspath(fname))[1].lstrip(".").lower()
+        if fmt in FORMATS and not args and set(kwargs) <= {"format"}:
+            with open(fname, "wb") as handle:
+                handle.write(render(self, fmt))
+            return None
+        with house_style():
+            return super().savefig(fname, *args, **kwargs)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"image/png": render(self, "png", dpi=110),

@@ -1,0 +1,168 @@
+"""Export: every chart's SVG, PDF, PNG and CSV, and the manifest, written atomically.
+
+:func:`export` is the one entry point, for the command line (``python -m usmx charts
+--only ... --years ... --countries ... --formats ...``) and for notebooks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import multiprocessing
+import os
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from usmx.analysis import params
+from usmx.analysis.views import covered_years
+from usmx.charts.catalog import CHARTS
+from usmx.charts.render import FORMATS, render
+from usmx.rawio import csv_bytes, write_atomic
+
+ALL_FORMATS = (*FORMATS, "csv")
+
+
+def manifest_entry(fig: Figure, formats=ALL_FORMATS) -> dict:
+    meta = fig.usmx
+    return {
+        "id": meta.id, "title": meta.title, "subtitle": meta.subtitle,
+        "description": meta.description, "alt_text": meta.alt_text,
+        "source_line": meta.source_line, "sources": meta.source_ids,
+        "source_details": meta.source_details, "notes": meta.notes,
+        "files": {fmt: f"{meta.id}.{fmt}" for fmt in ALL_FORMATS if fmt in formats},
+    }
+
+
+_JOB: dict = {}
+# Charts from slowest to fastest to draw (measured), so that the workers of a parallel run
+# finish together (longest-processing-time-first scheduling).
+_SLOW_FIRST = ("child-deportations", "funding-vs-child-deportations", "mexico-vs-us",
+               "claims-scoreboard", "merida-by-account", "uac-apprehensions")
+
+
+def chart_files(fig: Figure, outdir: Path, formats=ALL_FORMATS) -> dict[Path, bytes]:
+    meta = fig.usmx
+    files = {outdir / f"{meta.id}.{fmt}": render(fig, fmt) for fmt in FORMATS if fmt in formats}
+    if "csv" in formats:
+        files[outdir / f"{meta.id}.csv"] = csv_bytes(meta.data)
+    return files
+
+
+def _chart_job(name: str) -> tuple[dict[Path, bytes], dict]:
+    fig = CHARTS[name](_JOB["record"], **_JOB["options"].get(name, {}))
+    return (chart_files(fig, _JOB["outdir"], _JOB["formats"]),
+            manifest_entry(fig, _JOB["formats"]))
+
+
+def chart_options(name: str) -> set[str]:
+    """The options a chart honours: 'years' and 'countries' (read from its signature)."""
+    names = set(inspect.signature(CHARTS[name]).parameters)
+    return ({"years"} if {"first", "last"} <= names else set()) | (
+        {"countries"} if "countries" in names else set())
+
+
+def _country_choices(name: str) -> tuple[str, ...]:
+    return inspect.signature(CHARTS[name]).parameters["countries"].default
+
+
+def _parse_years(years) -> tuple:
+    if isinstance(years, str):
+        parts = years.replace("–", "-").split("-")
+        if len(parts) != 2:
+            raise params.ParameterError(f"years must be a range such as 2010-2016, not "
+                                        f"{years!r}")
+        return tuple(parts)
+    parts = tuple(years)
+    if len(parts) != 2:
+        raise params.ParameterError(f"years must be (first, last), not {years!r}")
+    return parts
+
+
+def export(record=None, *, only=None, years=None, countries=None,
+           formats=ALL_FORMATS, outdir=None, paths=None) -> list[Path]:
+    """Draw charts and write their files and manifest, with your own choices.
+
+    - ``only``: chart ids (one or a list; default every chart in ``CHARTS``);
+    - ``years``: ``"2010-2016"`` or ``(2010, 2016)``, inside the years the data cover; the
+      charts with a year axis are drawn for those years (the claims scoreboard has none);
+    - ``countries``: ids such as ``"GTM,HND"`` or ``["GTM", "HND"]``; the charts drawn by
+      country show those (each chart shows those of its countries that were asked for);
+    - ``formats``: any of svg, pdf, png, csv;
+    - ``outdir``: default ``reports/figures/``.
+
+    Bad choices raise ``ParameterError`` naming what would work; nothing is written then.
+    Charts left out keep their files and their manifest entries.
+    """
+    from usmx.analysis import processed
+    from usmx.paths import project_paths
+
+    paths = paths or project_paths()
+    record = processed.load(paths) if record is None else record
+    names = list(CHARTS) if only is None else params.choice(
+        [n.strip() for n in only.split(",")] if isinstance(only, str) else only,
+        CHARTS, "chart id")
+    formats = params.choice([f.strip() for f in formats.split(",")]
+                            if isinstance(formats, str) else formats, ALL_FORMATS, "format")
+    options: dict[str, dict] = {name: {} for name in names}
+    for option, given in (("years", years), ("countries", countries)):
+        takers = [name for name in CHARTS if option in chart_options(name)]
+        if given is not None and not set(takers) & set(names):
+            raise params.ParameterError(f"{option} apply to {takers}; none of them was chosen")
+    if years is not None:
+        first, last = params.years(*_parse_years(years), covered_years(record),
+                                   names=("first year", "last year"))
+        for name in names:
+            if "years" in chart_options(name):
+                options[name].update(first=first, last=last)
+    if countries is not None:
+        asked = [c.strip() for c in countries.split(",")] if isinstance(countries, str) \
+            else list(countries)
+        known = sorted({c for name in CHARTS if "countries" in chart_options(name)
+                        for c in _country_choices(name)})
+        params.choice(asked, known, "country")
+        for name in names:
+            if "countries" in chart_options(name):
+                mine = [c for c in _country_choices(name) if c in asked]
+                if not mine:
+                    raise params.ParameterError(
+                        f"chart {name} shows {list(_country_choices(name))}; none of "
+                        f"{asked} is among them")
+                options[name]["countries"] = tuple(mine)
+    outdir = Path(outdir) if outdir is not None else paths.figures
+    return export_all(record, outdir, names, options=options, formats=tuple(formats))
+
+
+def export_all(record, outdir: Path, names=None, *, options=None,
+               formats=ALL_FORMATS) -> list[Path]:
+    """Draw every chart (or those in ``names``) and write its files and the manifest into
+    ``outdir`` atomically. Charts are drawn in parallel where the platform can fork."""
+    names = list(names or CHARTS)
+    _JOB.update(record=record, outdir=Path(outdir), options=options or {}, formats=formats)
+    rank = {name: i for i, name in enumerate(_SLOW_FIRST)}
+    order = sorted(names, key=lambda n: (rank.get(n, -1), names.index(n)))
+    workers = min(len(names), os.cpu_count() or 1)
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = dict(zip(order, pool.map(_chart_job, order, chunksize=1), strict=True))
+    else:
+        done = {name: _chart_job(name) for name in order}
+    files: dict[Path, bytes] = {}
+    for name in names:
+        files.update(done[name][0])
+    entries = {entry["id"]: entry for entry in _manifest(Path(outdir)) if entry["id"] in CHARTS}
+    entries.update({name: done[name][1] for name in names})
+    ordered = [entries[name] for name in CHARTS if name in entries]
+    files[Path(outdir) / "manifest.json"] = (
+        json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return write_atomic(files)
+
+
+def _manifest(outdir: Path) -> list[dict]:
+    """The entries of an earlier export (kept for the charts not drawn this time)."""
+    try:
+        entries = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [e for e in entries if isinstance(e, dict) and "id" in e] \
+        if isinstance(entries, list) else []

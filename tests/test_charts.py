@@ -216,13 +216,100 @@ def test_funding_vs_children_has_no_dual_axis_and_marks_july_2014(figs):
     assert "Southern Border" in " ".join(texts(fig))
 
 
-def test_mexico_vs_us_states_where_mexico_overtakes(figs):
+def _years_in(text: str) -> set[int]:
+    """'Mexico higher in 2010, 2014-2016' -> {2010, 2014, 2015, 2016}."""
+    years: set[int] = set()
+    for start, end in re.findall(r"(\d{4})(?:-(\d{4}))?", text):
+        years |= set(range(int(start), int(end or start) + 1))
+    return years
+
+
+def test_mexico_vs_us_headlines_are_true_of_every_year(figs):
+    """Each panel's headline names the years Mexico is higher and those the US is, and the
+    drawn data agree year by year (no 'overtakes' that later years undo)."""
     fig = figs["mexico-vs-us"]
     statements = texts(fig, "comparison-")
-    assert statements[0].startswith("Mexico overtakes the US in 2015")
-    assert statements[1].startswith("Mexico higher in every year compared")
+    assert statements[0] == ("Mexico higher in 2015, the US in 2010, 2014, 2016, 2017 "
+                             "(years compared: 2010, 2014-2017)")
+    assert statements[1] == "Mexico higher in every year compared (2014, 2017)"
     data = fig.usmx.data
+    for text, (panel, group) in zip(statements, data.groupby("panel", sort=False),
+                                    strict=True):
+        for year, here in group[group["value"].notna()].groupby("year"):
+            mx = here[here["side"] == "mx"].sort_values("order")["value"]
+            us = here[here["side"] == "us"].sort_values("order")["value"]
+            if len(mx) and len(us):
+                said_higher = "Mexico higher in every year" in text or (
+                    text.startswith("Mexico higher in ")
+                    and int(year) in _years_in(text.split(", the US in")[0]))
+                assert said_higher == (mx.iloc[0] > us.iloc[0]), (panel, year, text)
+    assert "overtook" not in fig.usmx.title and "unaccompanied" in fig.usmx.subtitle
     assert data.loc[data["panel"] == "Children apprehended", "overtakes"].iloc[0] == 2015
+    # one hue per side: Mexico vermillion, the US blue; lines within a side differ in style
+    for ax in fig.axes:
+        lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+        for line in lines:
+            want = theme.COLORS["vermillion" if line.get_label().startswith("Mexico")
+                                else "blue"]
+            assert line.get_color() == want
+        styles = [(ln.get_color(), ln.get_linestyle(), ln.get_marker()) for ln in lines]
+        assert len(set(styles)) == len(styles)
+
+
+def test_no_bar_is_clipped_and_no_legend_covers_data(t):
+    from usmx.charts.style import _heights_between
+
+    for years in ((None, None), (2012, 2016), (2010, 2013)):
+        for name, make in CHARTS.items():
+            kwargs = {} if years[0] is None or name == "claims-scoreboard" else dict(
+                first=years[0], last=years[1])
+            fig = make(t, **kwargs)
+            renderer = fig.canvas.get_renderer()
+            for ax in fig.axes:
+                left, right = ax.get_xlim()
+                for patch in ax.patches:
+                    if hasattr(patch, "get_width") and patch.get_width() > 0:
+                        assert left <= patch.get_x() and patch.get_x() + patch.get_width() \
+                            <= right, (name, years, patch.get_gid())
+                legend = ax.get_legend()
+                if legend is None:
+                    continue
+                box = legend.get_window_extent(renderer)
+                (x0, y0), (x1, _) = ax.transData.inverted().transform(
+                    [[box.x0, box.y0], [box.x1, box.y1]])
+                assert all(y < y0 for y in _heights_between(ax, x0, x1)), (name, years)
+
+
+def test_scoreboard_uses_labels_and_an_axis_fitted_to_the_data(figs, t):
+    fig = figs["claims-scoreboard"]
+    ax = fig.axes[0]
+    ticks = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert not any("_" in tick for tick in ticks)  # no internal ids such as merida_112m
+    assert ticks[-1].startswith("Mérida supplied $112M in arms and equipment")
+    shares = fig.usmx.data["record_share_pct"].dropna()
+    assert shares.max() <= ax.get_xlim()[1] <= shares.max() * 1.25
+    assert set(fig.usmx.data["label"]) == set(t["claims"]["label"])
+
+
+def test_footer_names_the_project_and_licence_not_a_folder(figs):
+    for fig in figs.values():
+        credit = " ".join(texts(fig, "usmx-credit"))
+        assert "usmx" in credit and "CC BY 4.0" in credit and "MIT" in credit
+        assert "data/processed" not in credit
+
+
+def test_chart_csv_opens_in_excel_and_datawrapper(exported):
+    first, _ = exported
+    raw = (first / "uac-apprehensions.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark: Excel reads UTF-8
+    data = pd.read_csv(first / "uac-apprehensions.csv", encoding="utf-8-sig")
+    assert data.columns[0] == "panel"
+    counts = data[data["panel"] == "US Border Patrol"]
+    assert b"1115.0" not in raw and ",1115," in raw.decode("utf-8-sig")  # whole numbers
+    assert counts["sources"].str.len().gt(0).all()
+    assert "Latino USA (2016)" in set(counts["sources"])
+    accents = (first / "funding-vs-child-deportations.csv").read_bytes().decode("utf-8-sig")
+    assert "Carabobeño" in accents
 
 
 def test_house_style_does_not_leak(t):

@@ -410,6 +410,7 @@ def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame) -> pd.DataFrame:
         ev = EVALUATORS[claim["claim_id"]](record, claim)
         rows.append({
             "claim_id": claim["claim_id"], "statement": claim["statement"],
+            "label": claim["label"],
             "figure_printed": claim["figure_printed"],
             "article_value": None if pd.isna(claim["value"]) else int(claim["value"]),
             "unit": claim["unit"], "verdict": ev.verdict,

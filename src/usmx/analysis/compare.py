@@ -1,4 +1,5 @@
-"""Mexico against the US: which series are compared, and the year one overtakes the other.
+"""Mexico against the US: which series are compared, the years each side is higher, and the
+year Mexico first overtakes the US.
 Pure table logic, shared by the chart, the notebook views and the claims."""
 
 from __future__ import annotations
@@ -9,30 +10,25 @@ import pandas as pd
 
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 
-US_BLUE, US_SKY = "#0072B2", "#56B4E9"
-MX_ORANGE, MX_VERMILLION = "#E69F00", "#D55E00"
-
+# Each panel compares one kind of count; each line is (series, nationality, label, side).
+# Styles are the chart's (usmx.charts.theme): colour by side, line style by order.
 VERSUS_PANELS = [
     ("Children apprehended",
-     [("mx_minor_apprehensions", "ALL", "Mexico: minors apprehended (all nationalities)",
-       MX_ORANGE, "mx"),
+     [("mx_minor_apprehensions", "ALL", "Mexico: minors apprehended (all nationalities)", "mx"),
       ("us_uac_apprehensions", "NTCA", "US: unaccompanied children apprehended "
-       "(Guatemala, Honduras, El Salvador)", US_BLUE, "us")]),
+       "(Guatemala, Honduras, El Salvador)", "us")]),
     ("Children returned or removed",
-     [("mx_minor_returns", "ALL", "Mexico: minors returned (all nationalities)", MX_ORANGE,
-       "mx"),
+     [("mx_minor_returns", "ALL", "Mexico: minors returned (all nationalities)", "mx"),
       ("us_uac_removals", "ALL", "US: unaccompanied children removed (ICE, all "
-       "nationalities)", US_BLUE, "us"),
+       "nationalities)", "us"),
       ("us_uac_removals", "NTCA", "US: unaccompanied children removed (ICE, Guatemala, "
-       "Honduras, El Salvador)", US_SKY, "us")]),
+       "Honduras, El Salvador)", "us")]),
     ("All ages, Central Americans returned or removed",
-     [("mx_returns", "NTCA", "Mexico: Guatemalans, Hondurans, Salvadorans returned",
-       MX_ORANGE, "mx"),
-      ("mx_returns", "CA", "Mexico: Central Americans returned", MX_VERMILLION, "mx"),
-      ("us_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (DHS)",
-       US_BLUE, "us"),
+     [("mx_returns", "NTCA", "Mexico: Guatemalans, Hondurans, Salvadorans returned", "mx"),
+      ("mx_returns", "CA", "Mexico: Central Americans returned", "mx"),
+      ("us_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (DHS)", "us"),
       ("us_ice_removals", "NTCA", "US: Guatemalans, Hondurans, Salvadorans removed (ICE)",
-       US_SKY, "us")]),
+       "us")]),
 ]
 
 
@@ -58,16 +54,18 @@ def comparisons(data: pd.DataFrame) -> dict[str, dict]:
 
 
 def comparison_text(comparison: dict) -> str:
-    if not comparison["years"]:
+    """The panel's headline, true of every year compared: which side is higher, when."""
+    years = comparison["years"]
+    if not years:
         return "No year with figures for both"
-    compared = _years_text(comparison["years"])
-    if comparison["overtakes"]:
-        return f"Mexico overtakes the US in {comparison['overtakes']} (years compared: {compared})"
-    if comparison["mexico_higher"] == comparison["years"]:
+    compared = _years_text(years)
+    higher = comparison["mexico_higher"]
+    if higher == years:
         return f"Mexico higher in every year compared ({compared})"
-    if not comparison["mexico_higher"]:
-        return f"Mexico never higher in the years compared ({compared})"
-    return (f"Mexico higher in {_years_text(comparison['mexico_higher'])} "
+    if not higher:
+        return f"The US higher in every year compared ({compared})"
+    lower = [y for y in years if y not in higher]
+    return (f"Mexico higher in {_years_text(higher)}, the US in {_years_text(lower)} "
             f"(years compared: {compared})")
 
 
@@ -86,11 +84,10 @@ def versus_frame(record: ProcessedTables, first: int = 2008, last: int = 2017) -
     """The series compared in mexico_vs_us, one row per panel, line and year (gaps kept)."""
     frames = []
     for title, lines in VERSUS_PANELS:
-        for order, (name, nat, label, color, side) in enumerate(lines):
+        for order, (name, nat, label, side) in enumerate(lines):
             rows = deportation_series_rows(record, name, nat)
             rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
-            frames.append(rows.assign(panel=title, side=side, order=order, label=label,
-                                   color=color))
+            frames.append(rows.assign(panel=title, side=side, order=order, label=label))
     return pd.concat(frames, ignore_index=True)
 
 

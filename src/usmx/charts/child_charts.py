@@ -241,12 +241,18 @@ def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 20
 
 
 # --------------------------------------------------------------------------------------
-# 5. Mexico against the US: where one overtakes the other
+# 5. Mexico against the US: which is higher, in which measure, when
 # --------------------------------------------------------------------------------------
 
+# Colour by side (Mexico vermillion, the US blue), line style and marker by the order of
+# the line within its side: hues a reader can tell apart, as in the children chart.
+SIDE_COLORS = {"mx": COLORS["vermillion"], "us": COLORS["blue"]}
+ORDER_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
+
+
 def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
-    """Mexico's against the US's apprehensions and deportations of Central Americans, with
-    the year Mexico overtakes the US, per measure."""
+    """Mexico's against the US's apprehensions and deportations, one kind of count per
+    panel, each headlined by the years each side is higher (true of every year shown)."""
     first, last = params.years(first, last, covered_years(record))
     frame = versus_frame(record, first, last)
     with house_style():
@@ -254,14 +260,17 @@ def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -
         drawn = []
         for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
             panel = frame[frame["panel"] == title]
+            within_side: dict[str, int] = {}
             for _, rows in panel.groupby("order", sort=True):
                 first_row = rows.iloc[0]
-                style = "-" if first_row["side"] == "mx" else "--"
-                drawn.append(draw_line(ax, rows.drop(columns=["label", "color"]),
-                                       first_row["label"], first_row["color"], style))
+                nth = within_side.get(first_row["side"], 0)
+                within_side[first_row["side"]] = nth + 1
+                style, marker = ORDER_STYLES[nth % len(ORDER_STYLES)]
+                drawn.append(draw_line(ax, rows.drop(columns=["label"]), first_row["label"],
+                                       SIDE_COLORS[first_row["side"]], style, marker))
             ax.set_title(title)
             thousands(ax)
-            ax.set_ylim(bottom=0)
+            ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.45)  # room for the legend
             year_axis(ax, first, last)
             mark_program(ax, record, label=ax is axes[0, 0])
             ax.legend(loc="upper left", fontsize=6.5)
@@ -276,12 +285,14 @@ def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -
             {p: c["overtakes"] for p, c in cmp.items()}).astype("Int64"))
         meta = chart_meta(
             "mexico-vs-us",
-            "When Mexico overtook the United States, and in which measure",
-            "Apprehensions and deportations of Central Americans by Mexico and by the US, "
-            f"{first}-{last}; each panel compares one kind of count.",
+            "Mexico against the United States: who stopped and sent back more",
+            f"Apprehensions and deportations by Mexico and by the US, {first}-{last}; each "
+            "panel compares one kind of count. Mexico's child counts cover minors of every "
+            "nationality, accompanied or not; the US's only unaccompanied children.",
             "Three panels comparing Mexico and the US: children apprehended, children "
             "returned or removed, and Central Americans of all ages returned or removed; "
-            "each states the first year Mexico's figure exceeds the US's.",
+            "each states the years in which Mexico's figure is higher and those in which "
+            "the US's is.",
             "Three line charts. " + " ".join(
                 f"{p}: {comparison_text(c)}." for p, c in cmp.items()),
             data, record,
@@ -289,5 +300,5 @@ def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -
              "series count unaccompanied children only, so Mexico's lines include children "
              "the US lines leave out. The comparison above each panel sets the first-listed "
              "series of each side against each other by year label (fiscal against calendar "
-             "year)."])
-        return finish(fig, meta, hspace=0.62, top_extra_in=0.2)
+             "year). Vermillion: Mexico; blue: the US."])
+        return finish(fig, meta, hspace=0.62, top_extra_in=0.35)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import textwrap
+
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -21,12 +24,17 @@ from usmx.schema import VERDICT_LABELS
 
 
 def claims_scoreboard(record: ProcessedTables) -> Figure:
-    """Each claim: the record's figure as a share of the article's (100 % = the same), on
-    one scale for every numeric claim; the verdict for every claim."""
-
+    """Each claim, by its label: the record's figure as a share of the article's (100 % =
+    the same) on one scale fitted to the data, and the verdict; the two figures in words in
+    a column of their own, clear of the dots."""
     claims = record["claims"].reset_index(drop=True)
+    shares = [float(c.record_value) / float(c.article_value) * 100
+              if pd.notna(c.article_value) and pd.notna(c.record_value) else None
+              for c in claims.itertuples()]
+    top = max([100.0, *[v for v in shares if v is not None]])
+    right_edge = math.ceil((top * 1.08) / 25) * 25  # a little room past the largest dot
     with house_style():
-        fig, axes = new_figure(0.42 * len(claims) + 1.9)
+        fig, axes = new_figure(0.46 * len(claims) + 1.9)
         ax = axes[0, 0]
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
@@ -35,20 +43,20 @@ def claims_scoreboard(record: ProcessedTables) -> Figure:
         for position, claim in claims.iterrows():
             ypos = count - 1 - position
             color = VERDICT_COLORS[claim["verdict"]]
-            share = None
-            if pd.notna(claim["article_value"]) and pd.notna(claim["record_value"]):
-                share = float(claim["record_value"]) / float(claim["article_value"]) * 100
+            share = shares[position]
+            if share is not None:
                 ax.plot([100, share], [ypos, ypos], color=color, linewidth=1.2, zorder=2)
                 ax.plot(share, ypos, "o", color=color, markersize=7, zorder=3,
                         gid=f"claim-{claim['claim_id']}")
-                label = f"record {claim['record_figure']} vs article {claim['figure_printed']}"
-                ax.text(max(share, 100) + 4, ypos, label, va="center", fontsize=6.5,
-                        color="#444444")
+                words = f"record {claim['record_figure']}; article {claim['figure_printed']}"
             else:
-                ax.text(4, ypos,
-                        "no number to compare: " + VERDICT_LABELS[claim["verdict"]].lower(),
-                        va="center", fontsize=6.5, color=color, gid=f"claim-{claim['claim_id']}")
-            rows.append({"claim_id": claim["claim_id"], "verdict": claim["verdict"],
+                words = "no number to compare"
+            ax.text(1.03, ypos, "\n".join(textwrap.wrap(words, 40)), va="center",
+                    fontsize=6.5, color="#444444", transform=ax.get_yaxis_transform(),
+                    gid=f"words-{claim['claim_id']}")
+            rows.append({"claim_id": claim["claim_id"], "label": claim["label"],
+                         "verdict": claim["verdict"],
+                         "verdict_label": VERDICT_LABELS[claim["verdict"]],
                          "article_value": claim["article_value"],
                          "record_value": claim["record_value"],
                          "record_share_pct": None if share is None else round(share, 1),
@@ -56,9 +64,12 @@ def claims_scoreboard(record: ProcessedTables) -> Figure:
         ax.axvline(100, color=COLORS["black"], linewidth=0.8, linestyle=":")
         ax.text(100, count - 0.35, "the article's figure", ha="center", va="bottom", fontsize=7)
         ax.set_yticks(range(count))
-        ax.set_yticklabels([f"{cid}  ({VERDICT_LABELS[v]})" for cid, v in
-                            zip(claims["claim_id"][::-1], claims["verdict"][::-1], strict=True)])
-        ax.set_xlim(0, 260)
+        ax.set_yticklabels(["\n".join([*textwrap.wrap(label, 48),
+                                        f"({VERDICT_LABELS[verdict]})"])
+                            for label, verdict in zip(claims["label"][::-1],
+                                                      claims["verdict"][::-1], strict=True)],
+                           fontsize=7.2, color="#222222")
+        ax.set_xlim(0, right_edge)
         ax.set_ylim(-0.6, count)
         ax.set_xlabel("The record's figure as a share of the article's (%)")
         data = pd.DataFrame(rows)
@@ -66,10 +77,10 @@ def claims_scoreboard(record: ProcessedTables) -> Figure:
             "claims-scoreboard",
             "The article's claims against the public record",
             "For each numeric claim, the record's nearest comparable figure as a share of "
-            "the article's; every claim's verdict beside its name.",
-            "Scoreboard of the article's nine checkable statements, from claims.csv.",
+            "the article's; every claim's verdict under its label.",
+            f"Scoreboard of the article's {count} checkable statements, from claims.csv.",
             "Dot chart. " + " ".join(
-                f"{claim.claim_id}: {VERDICT_LABELS[claim.verdict].lower()}"
+                f"{claim.label}: {claim.verdict_label.lower()}"
                 + (f", record {claim.record_share_pct:.0f}% of the article's figure"
                    if pd.notna(claim.record_share_pct) else "") + "."
                 for claim in data.itertuples()),
@@ -77,4 +88,4 @@ def claims_scoreboard(record: ProcessedTables) -> Figure:
             ["Verdicts and record figures are computed from the processed record; see "
              "claims.csv for the reasons and notebooks/04-claims-check.ipynb for the figures "
              "behind each."])
-        return finish(fig, meta, left=0.36)
+        return finish(fig, meta, left=0.33, right=0.64)

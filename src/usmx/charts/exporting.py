@@ -45,8 +45,28 @@ def chart_files(fig: Figure, outdir: Path, formats=ALL_FORMATS) -> dict[Path, by
     meta = fig.usmx
     files = {outdir / f"{meta.id}.{fmt}": render(fig, fmt) for fmt in FORMATS if fmt in formats}
     if "csv" in formats:
-        files[outdir / f"{meta.id}.csv"] = csv_bytes(meta.data)
+        files[outdir / f"{meta.id}.csv"] = newsroom_csv(meta.data, meta.source_details)
     return files
+
+
+def newsroom_csv(data, source_details) -> bytes:
+    """The data drawn, as a CSV that opens as it should in Excel (UTF-8 with a byte-order
+    mark, so accents survive), Datawrapper and Flourish: whole numbers without a decimal
+    point, and the sources named (column ``sources``) beside their ids."""
+    import pandas as pd
+
+    out = data.copy()
+    if "source_ids" in out.columns:
+        names = {d["source_id"]: d["attribution"] for d in source_details}
+        out["sources"] = [None if pd.isna(ids) else "; ".join(
+            dict.fromkeys(names.get(i, i) for i in str(ids).split(";") if i))
+            for ids in out["source_ids"]]
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = pd.Series(
+                [None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))
+                 for v in out[column]], index=out.index, dtype=object)
+    return b"\xef\xbb\xbf" + csv_bytes(out)
 
 
 def _chart_job(name: str) -> tuple[dict[Path, bytes], dict]:

@@ -306,7 +306,9 @@ def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
                 ax.legend(loc="upper left", fontsize=6.5)
         for ax in axes[:, 0]:
             year_axis(ax, first, last)
-        ax0.set_xlim(first - 0.2, last + 1)  # the first fiscal year's bar starts in October
+        # the first fiscal year's bar starts in October: the axis starts before its edge
+        edges = [patch.get_x() for patch in ax0.patches]
+        ax0.set_xlim(min([first - 0.2, *edges]) - 0.05, last + 1)
         data = drawn_frame([pd.DataFrame(rows), *drawn], ["panel", "drawn_as", "scope",
                                                            "stage"])
         gaps = sorted({int(r["year"]) for r in rows if r["drawn_as"] == "gap"})

@@ -3,6 +3,7 @@ Figure class that shows itself in JupyterLab as an image with its alt text."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import textwrap
@@ -150,7 +151,7 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
     footer = textwrap.wrap(latin1(meta.source_line), WRAP)
     for note in meta.notes:
         footer += textwrap.wrap(latin1("Note: " + note), WRAP)
-    footer.append(CREDIT)
+    footer += textwrap.wrap(CREDIT, WRAP)
     line_in = foot_pt / 72 * 1.4
     bottom_in = pad + len(footer) * line_in + 0.42
     fig.subplots_adjust(top=1 - top_in / height_in, bottom=bottom_in / height_in, left=left,
@@ -167,12 +168,63 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
         ypos -= sub_pt / 72 * 1.35 / height_in
     ypos = pad / height_in
     for line in reversed(footer):
-        gid = "usmx-credit" if line == CREDIT else "usmx-footer"
+        gid = "usmx-credit" if line in CREDIT and not line.startswith(("Source:", "Note:")) \
+            else "usmx-footer"
         fig.text(left_x, ypos, line, ha="left", va="bottom", fontsize=foot_pt, color="#555555",
                  gid=gid)
         ypos += line_in / height_in
     fig.usmx = meta
+    clear_legends(fig)
     return fig
+
+
+def clear_legends(fig: Figure, rounds: int = 6) -> None:
+    """Raise the top of each axis until no point of a data line, and no bar top, lies
+    under its legend (the layout is final by now, so the legend's place is too)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        for _ in range(rounds):
+            box = legend.get_window_extent(renderer)
+            (x0, y0), (x1, _) = ax.transData.inverted().transform([[box.x0, box.y0],
+                                                                   [box.x1, box.y1]])
+            under = [y for y in _heights_between(ax, x0, x1) if y >= y0]
+            if not under:
+                break
+            low, high = ax.get_ylim()
+            share = (high - y0) / (high - low)  # of the axis height, taken by the legend
+            ax.set_ylim(low, (max(under) - share * low) / (1 - share) * 1.04)
+
+
+def _heights_between(ax, x0: float, x1: float):
+    """The heights data reach between x0 and x1: line segments (clipped to the range, so a
+    segment crossing it counts even when its points lie outside) and bar tops."""
+    for line in ax.get_lines():
+        if line.get_transform() != ax.transData:
+            continue  # vertical marks drawn in axis coordinates
+        points = [(float(x), float(y)) for x, y in zip(line.get_xdata(), line.get_ydata(),
+                                                       strict=True)]
+        pairs = list(itertools.pairwise(points)) or [(point, point) for point in points]
+        for (xa, ya), (xb, yb) in pairs:
+            if ya != ya or yb != yb:  # a gap (NaN) breaks the line
+                for x, y in ((xa, ya), (xb, yb)):
+                    if y == y and x0 <= x <= x1:
+                        yield y
+                continue
+            lo, hi = max(min(xa, xb), x0), min(max(xa, xb), x1)
+            if lo > hi:
+                continue
+            for x in (lo, hi):
+                yield ya if xa == xb else ya + (yb - ya) * (x - xa) / (xb - xa)
+    for patch in ax.patches:
+        if (hasattr(patch, "get_height") and patch.get_height() == patch.get_height()
+                and patch.get_x() <= x1 and patch.get_x() + patch.get_width() >= x0):
+            yield patch.get_y() + patch.get_height()
+
 
 
 def year_position(year: int, basis: str) -> float:

@@ -25,7 +25,26 @@ MX_ORANGE, MX_VERMILLION = COLORS["orange"], COLORS["vermillion"]
 VERDICT_COLORS = {"supported": COLORS["green"], "supported_with_caveats": COLORS["sky"],
                   "overstated": COLORS["vermillion"], "understated": COLORS["orange"],
                   "contradicted": COLORS["purple"], "not_traceable": COLORS["grey"]}
-CREDIT = "Chart: usmx · data CC BY 4.0, code MIT · every figure is sourced in data/processed/"
+
+
+def _credit() -> str:
+    """The footer's credit: the project, where its data can be had (the repository URL of
+    pyproject.toml's [project.urls], when one is set), the licences, and where each figure's
+    sources are listed."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("usmx").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    found = dict(u.split(", ", 1) for u in urls if ", " in u)
+    where = found.get("Repository") or found.get("Homepage")
+    home = f"usmx, {where}" if where else "the usmx project"
+    return (f"Chart: {home} · data CC BY 4.0, code MIT · each figure's source is listed in "
+            f"the CSV file published with this chart")
+
+
+CREDIT = _credit()
 WIDTH_IN = 7.5
 WRAP = 128  # characters per footer line at the footer's font size
 

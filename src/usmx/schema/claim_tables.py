@@ -59,6 +59,7 @@ CLAIMS_RAW = Table(
         Field("claim_id", "string", "Stable id of the claim", pattern=ID_RE,
               pattern_hint="lower-case letters, digits and underscores"),
         Field("statement", "string", "The statement, paraphrased (never quoted)"),
+        Field("label", "string", "A short label for charts, in the project's words"),
         Field("figure_printed", "string", "The figure as the article prints it",
               required=False),
         Field("value", "integer", "The figure as a number, in its unit", required=False,
@@ -85,6 +86,7 @@ CLAIMS = Table(
     fields=(
         Field("claim_id", "string", "The claim"),
         Field("statement", "string", "The statement, paraphrased"),
+        Field("label", "string", "A short label for charts"),
         Field("figure_printed", "string", "The article's figure", required=False),
         Field("article_value", "integer", "The article's figure as a number",
               required=False),

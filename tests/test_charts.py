@@ -13,7 +13,6 @@ import pytest
 from usmx import schema
 from usmx.analysis import processed
 from usmx.charts import CHARTS, style, theme
-from usmx.charts.exporting import export_all
 from usmx.charts.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +41,7 @@ def test_every_chart_has_title_source_line_and_credit(figs, t):
     for name, fig in figs.items():
         meta = fig.usmx
         assert meta.id == name
-        assert texts(fig, "usmx-title") == [meta.title]
+        assert " ".join(texts(fig, "usmx-title")) == meta.title
         footer = " ".join(texts(fig, "usmx-footer"))
         assert footer.startswith("Source: ")
         assert texts(fig, "usmx-credit") == [theme.CREDIT]
@@ -322,18 +321,23 @@ def test_house_style_does_not_leak(t):
 
 @pytest.fixture(scope="module")
 def exported(t, tmp_path_factory):
+    from usmx.charts import export
+
     a, b = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
-    export_all(t, a)
-    export_all(t, b)
+    export(t, outdir=a)  # both languages: English here, Spanish in es/
+    export(t, outdir=b)
     return a, b
 
 
 def test_exports_exist_and_are_byte_identical(exported):
     a, b = exported
-    names = sorted(p.name for p in a.iterdir())
-    assert names == sorted(p.name for p in b.iterdir())
+    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
     for chart in CHARTS:
         for ext in ("svg", "pdf", "png", "csv"):
+            assert f"es/{chart}.{ext}" in names
             assert f"{chart}.{ext}" in names
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -460,9 +464,9 @@ def test_export_refuses_bad_choices_and_writes_nothing(t, tmp_path, kwargs, mess
 def test_export_honours_years_countries_formats_and_keeps_other_entries(t, tmp_path):
     from usmx.charts import export
 
-    export(t, only="claims-scoreboard", formats="csv", outdir=tmp_path)
+    export(t, only="claims-scoreboard", formats="csv", outdir=tmp_path, lang="en")
     written = export(t, only=["child-deportations", "uac-apprehensions"], years="2012-2015",
-                     countries=["HND"], formats=["svg", "csv"], outdir=tmp_path)
+                     countries=["HND"], formats=["svg", "csv"], outdir=tmp_path, lang="en")
     names = sorted(p.name for p in written)
     assert names == ["child-deportations.csv", "child-deportations.svg", "manifest.json",
                      "uac-apprehensions.csv", "uac-apprehensions.svg"]
@@ -527,3 +531,100 @@ def test_every_notebook_passes_its_parameters_to_its_charts():
                     for param, name in wants.items():
                         if param in accepted and name in given:
                             assert name in passed, f"{path.name}: {node.func.attr} ignores {name}"
+
+
+# -- Spanish editions ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def figs_es(t):
+    from usmx.charts import i18n
+
+    with i18n.language("es"):
+        return {name: make(t) for name, make in CHARTS.items()}
+
+
+def _english_phrases():
+    """Phrases of the translation table that differ in Spanish (no placeholders, two words
+    or more): none may appear in a Spanish chart."""
+    import csv
+
+    from usmx.charts import i18n
+
+    with i18n.TABLE.open(encoding="utf-8") as handle:
+        return [row["en"] for row in csv.DictReader(handle)
+                if row["en"] != row["es"] and "{" not in row["en"] and " " in row["en"]]
+
+
+def _all_texts(fig) -> list[str]:
+    meta = fig.usmx
+    found = [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+    found += [tick.get_text() for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+              for tick in axis.get_majorticklabels()]
+    found += [meta.title, meta.subtitle, meta.description, meta.alt_text, meta.source_line,
+              *meta.notes]
+    for column in ("panel", "label"):
+        if column in meta.data.columns:
+            found += [str(v) for v in meta.data[column].dropna()]
+    return found
+
+
+def test_every_chart_has_a_spanish_edition_with_no_english_left(figs_es, t):
+    phrases = _english_phrases()
+    assert len(phrases) > 100
+    for name, fig in figs_es.items():
+        texts_es = _all_texts(fig)
+        for phrase in phrases:
+            hits = [x for x in texts_es if phrase in x.replace("\n", " ")]
+            assert not hits, (name, phrase, hits[:1])
+        assert fig.usmx.source_line.startswith("Fuente: ")
+        assert "Gráfico:" in " ".join(texts(fig, "usmx-credit"))
+    assert texts(figs_es["mexico-vs-us"], "comparison-")[0] == (
+        "México más alto en 2015; EE. UU., en 2010, 2014, 2016, 2017 "
+        "(años comparados: 2010, 2014-2017)")
+
+
+def test_a_text_without_translation_stops_the_spanish_chart(t, monkeypatch):
+    from usmx.charts import i18n
+
+    exact, templates = i18n._table("es")
+    monkeypatch.setattr(i18n, "_table", lambda code: (
+        {k: v for k, v in exact.items() if k != "Children apprehended"}, templates))
+    with i18n.language("es"), pytest.raises(i18n.MissingTranslation,
+                                            match="Children apprehended"):
+        CHARTS["mexico-vs-us"](t)
+
+
+def test_translation_table_rows_are_whole(tmp_path, monkeypatch):
+    from usmx.charts import i18n
+
+    bad = tmp_path / "translations.csv"
+    bad.write_text("en,es,note\nChildren,,\n", encoding="utf-8")
+    monkeypatch.setattr(i18n, "TABLE", bad)
+    i18n._table.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"translations\.csv:2: empty"):
+            i18n.tr("Children", "es")
+    finally:
+        monkeypatch.undo()
+        i18n._table.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_text_runs_off_the_figure(t, lang):
+    from usmx.charts import i18n
+
+    with i18n.language(lang):
+        for name, make in CHARTS.items():
+            for kwargs in ({}, {"first": 2012, "last": 2016}):
+                if kwargs and name == "claims-scoreboard":
+                    continue
+                fig = make(t, **kwargs)
+                renderer = fig.canvas.get_renderer()
+                fig.draw_without_rendering()
+                width, height = fig.bbox.width, fig.bbox.height
+                for text in fig.findobj(matplotlib.text.Text):
+                    if not text.get_text() or not text.get_visible():
+                        continue
+                    box = text.get_window_extent(renderer)
+                    assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 \
+                        and box.y1 <= height + 1, (lang, name, kwargs, text.get_text()[:40])

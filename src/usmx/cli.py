@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="years for the charts with a year axis, e.g. 2010-2016")
     charts.add_argument("--countries", metavar="CODES",
                         help="countries for the charts drawn by country, e.g. GTM,HND,SLV")
+    charts.add_argument("--lang", default="all", choices=["en", "es", "all"],
+                        help="language edition(s): Spanish goes to <outdir>/es/ "
+                             "(default: all)")
     charts.add_argument("--formats", metavar="LIST", default="svg,pdf,png,csv",
                         help="any of svg,pdf,png,csv (default: all)")
     charts.add_argument("--outdir", metavar="DIR",
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                   + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command in ("charts", "report"):
             from usmx.analysis import processed
-            from usmx.charts.exporting import export, export_all
+            from usmx.charts.exporting import export
             from usmx.publish import docs
 
             if args.command == "report":
@@ -110,9 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "charts":
                 written = export(processed.load(paths), paths=paths, only=args.only,
                                  years=args.years, countries=args.countries,
-                                 formats=args.formats, outdir=args.outdir)
+                                 lang=args.lang, formats=args.formats, outdir=args.outdir)
             else:
-                written = export_all(processed.load(paths), paths.figures)
+                written = export(processed.load(paths), paths=paths)
             where = paths.figures if getattr(args, "outdir", None) is None else Path(args.outdir)
             print(f"charts: {len(written)} file(s) written to {paths.rel(where)}/")
             if args.command == "report":

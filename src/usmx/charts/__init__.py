@@ -2,6 +2,7 @@
 before it (``paths``, ``rawio``, ``schema``, ``engine``, ``analysis``); not ``domains``.
 
     theme.py          colours by role, the style sheet (in a context), page width, credit
+    i18n.py           language editions from translations.csv (a translator edits only that)
     render.py         SVG, PDF (lean font subsets) and PNG bytes of a figure
     style.py          page furniture: title, subtitle, source line, notes; chart metadata
     parts.py          drawing helpers shared by the charts

@@ -142,13 +142,14 @@ def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2
             "child-deportations",
             "Children sent back by Mexico and by the United States",
             f"Minors returned or removed, {first}-{last}. "
-            + (f"{country_list(countries)} share one scale; " if len(countries) > 1 else "")
-            + "all nationalities and Mexican children have their own.",
+            + (f"{country_list(countries)} share one scale; all nationalities and Mexican "
+               "children have their own." if len(countries) > 1 else
+               "All nationalities and Mexican children have their own scales."),
             "Small multiples of children returned by Mexico and by the US, by nationality "
             f"and by whose count: {country_list(countries)} on one scale, all "
             "nationalities and Mexican children returned by the US on scales of their own.",
             f"{len(set(data['panel']))} line charts. " + " ".join(
-                f"{panel}: {', '.join(sorted(set(g['label'])))}."
+                f"{panel}: {'; '.join(sorted(set(g['label'])))}."
                 for panel, g in data.groupby("panel", sort=False)),
             data, record, extra)
         return finish(fig, meta, hspace=0.42)

@@ -81,7 +81,7 @@ def claims_scoreboard(record: ProcessedTables) -> Figure:
             f"Scoreboard of the article's {count} checkable statements, from claims.csv.",
             "Dot chart. " + " ".join(
                 f"{claim.label}: {claim.verdict_label.lower()}"
-                + (f", record {claim.record_share_pct:.0f}% of the article's figure"
+                + (f" (record {claim.record_share_pct:.0f}% of the article's figure)"
                    if pd.notna(claim.record_share_pct) else "") + "."
                 for claim in data.itertuples()),
             data, record,

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from usmx.analysis import params
 from usmx.analysis.views import covered_years
 from usmx.charts.catalog import CHARTS
+from usmx.charts.i18n import LANGUAGES, language
 from usmx.charts.render import FORMATS, render
 from usmx.rawio import csv_bytes, write_atomic
 
@@ -70,7 +71,8 @@ def newsroom_csv(data, source_details) -> bytes:
 
 
 def _chart_job(name: str) -> tuple[dict[Path, bytes], dict]:
-    fig = CHARTS[name](_JOB["record"], **_JOB["options"].get(name, {}))
+    with language(_JOB["lang"]):
+        fig = CHARTS[name](_JOB["record"], **_JOB["options"].get(name, {}))
     return (chart_files(fig, _JOB["outdir"], _JOB["formats"]),
             manifest_entry(fig, _JOB["formats"]))
 
@@ -99,7 +101,7 @@ def _parse_years(years) -> tuple:
     return parts
 
 
-def export(record=None, *, only=None, years=None, countries=None,
+def export(record=None, *, only=None, years=None, countries=None, lang="all",
            formats=ALL_FORMATS, outdir=None, paths=None) -> list[Path]:
     """Draw charts and write their files and manifest, with your own choices.
 
@@ -108,6 +110,8 @@ def export(record=None, *, only=None, years=None, countries=None,
       charts with a year axis are drawn for those years (the claims scoreboard has none);
     - ``countries``: ids such as ``"GTM,HND"`` or ``["GTM", "HND"]``; the charts drawn by
       country show those (each chart shows those of its countries that were asked for);
+    - ``lang``: ``en``, ``es`` or ``all`` (default): English files go to ``outdir``,
+      the Spanish edition to ``outdir/es/``;
     - ``formats``: any of svg, pdf, png, csv;
     - ``outdir``: default ``reports/figures/``.
 
@@ -149,16 +153,22 @@ def export(record=None, *, only=None, years=None, countries=None,
                         f"chart {name} shows {list(_country_choices(name))}; none of "
                         f"{asked} is among them")
                 options[name]["countries"] = tuple(mine)
+    langs = list(LANGUAGES) if lang == "all" else params.choice(lang, LANGUAGES, "language")
     outdir = Path(outdir) if outdir is not None else paths.figures
-    return export_all(record, outdir, names, options=options, formats=tuple(formats))
+    written: list[Path] = []
+    for code in langs:
+        written += export_all(record, outdir if code == "en" else outdir / code, names,
+                              options=options, formats=tuple(formats), lang=code)
+    return written
 
 
 def export_all(record, outdir: Path, names=None, *, options=None,
-               formats=ALL_FORMATS) -> list[Path]:
+               formats=ALL_FORMATS, lang: str = "en") -> list[Path]:
     """Draw every chart (or those in ``names``) and write its files and the manifest into
     ``outdir`` atomically. Charts are drawn in parallel where the platform can fork."""
     names = list(names or CHARTS)
-    _JOB.update(record=record, outdir=Path(outdir), options=options or {}, formats=formats)
+    _JOB.update(record=record, outdir=Path(outdir), options=options or {}, formats=formats,
+                lang=lang)
     rank = {name: i for i, name in enumerate(_SLOW_FIRST)}
     order = sorted(names, key=lambda n: (rank.get(n, -1), names.index(n)))
     workers = min(len(names), os.cpu_count() or 1)

@@ -3,6 +3,7 @@ Figure class that shows itself in JupyterLab as an image with its alt text."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import re
@@ -12,10 +13,12 @@ from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import matplotlib.style
+import matplotlib.text
 import matplotlib.ticker
 import pandas as pd
 from matplotlib.figure import Figure
 
+from usmx.charts.i18n import MissingTranslation, current, tr
 from usmx.charts.render import FORMATS, render
 from usmx.charts.theme import CREDIT, WIDTH_IN, WRAP, house_style, latin1
 
@@ -61,19 +64,30 @@ def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
     for source_id in ids:
         row = known.loc[source_id]
         name = row["attribution_short"]
-        who = ", ".join(ORIGINATOR_SHORT[o] for o in str(row["originators"]).split(";"))
+        who = ", ".join(name_of(ORIGINATOR_SHORT[o])
+                        for o in str(row["originators"]).split(";"))
         # a research body's report of its own figures ('MPI (2015)') is named once
         if row["carrier_kind"] == "originator" or _YEAR.sub("", name) == who:
             own.add(name)
         else:
             via.setdefault(who, set()).add(name)
-    parts = sorted(own, key=str.casefold)
+    parts = sorted((name_of(name) for name in own), key=str.casefold)
     for who in sorted(via, key=str.casefold):
         names = sorted(via[who], key=str.casefold)
         if len(names) > MAX_CARRIERS:
-            names = [*names[:MAX_CARRIERS - 1], f"{len(names) - MAX_CARRIERS + 1} others"]
-        parts.append(f"{who}, via {', '.join(names)}")
-    return "Source: " + "; ".join(parts) + "."
+            names = [*names[:MAX_CARRIERS - 1],
+                     tr(f"{len(names) - MAX_CARRIERS + 1} others")]
+        parts.append(f"{who}, {tr('via')} {', '.join(name_of(n) for n in names)}")
+    return tr("Source:") + " " + "; ".join(parts) + "."
+
+
+def name_of(name: str) -> str:
+    """A source's or body's name in the chart's language: translated where the table has
+    it ('US State Dept. (2008)'), else as it is (a newspaper keeps its name)."""
+    try:
+        return tr(name)
+    except MissingTranslation:
+        return name
 
 
 def source_entries(source_ids: Iterable[str], sources: pd.DataFrame) -> list[dict]:
@@ -140,18 +154,21 @@ def new_figure(height_in: float, *, nrows: int = 1, ncols: int = 1, sharex: bool
 
 def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float = 0.25,
            left: float = 0.09, right: float = 0.98, top_extra_in: float = 0.0) -> Figure:
-    """Write title, subtitle, source line, notes and credit into the figure's pixels, and
-    attach the metadata as ``fig.usmx``."""
+    """Write title, subtitle, source line, notes and credit into the figure's pixels (in the
+    language of the block, see usmx.charts.i18n), and attach the metadata as ``fig.usmx``."""
+    meta = _translated(fig, meta)
     height_in = fig.get_figheight()
     title_pt, sub_pt, foot_pt = 12.5, 9, 7
     pad = 0.12
+    title_lines = textwrap.wrap(latin1(meta.title), 72)
     sub_lines = textwrap.wrap(latin1(meta.subtitle), 105) if meta.subtitle else []
-    top_in = (pad + title_pt / 72 * 1.35 + len(sub_lines) * sub_pt / 72 * 1.35 + 0.2
-              + top_extra_in)
-    footer = textwrap.wrap(latin1(meta.source_line), WRAP)
+    top_in = (pad + len(title_lines) * title_pt / 72 * 1.35
+              + len(sub_lines) * sub_pt / 72 * 1.35 + 0.2 + top_extra_in)
+    footer = [(line, "usmx-footer") for line in textwrap.wrap(latin1(meta.source_line), WRAP)]
     for note in meta.notes:
-        footer += textwrap.wrap(latin1("Note: " + note), WRAP)
-    footer += textwrap.wrap(CREDIT, WRAP)
+        footer += [(line, "usmx-footer")
+                   for line in textwrap.wrap(latin1(f"{tr('Note:')} {note}"), WRAP)]
+    footer += [(line, "usmx-credit") for line in textwrap.wrap(tr(CREDIT), WRAP)]
     line_in = foot_pt / 72 * 1.4
     bottom_in = pad + len(footer) * line_in + 0.42
     fig.subplots_adjust(top=1 - top_in / height_in, bottom=bottom_in / height_in, left=left,
@@ -159,23 +176,64 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
 
     left_x = 0.012
     ypos = 1 - pad / height_in
-    fig.text(left_x, ypos, latin1(meta.title), ha="left", va="top", fontsize=title_pt,
-             fontweight="bold", color="#111111", gid="usmx-title")
-    ypos -= title_pt / 72 * 1.35 / height_in
+    for line in title_lines:
+        fig.text(left_x, ypos, line, ha="left", va="top", fontsize=title_pt,
+                 fontweight="bold", color="#111111", gid="usmx-title")
+        ypos -= title_pt / 72 * 1.35 / height_in
     for line in sub_lines:
         fig.text(left_x, ypos, line, ha="left", va="top", fontsize=sub_pt, color="#444444",
                  gid="usmx-subtitle")
         ypos -= sub_pt / 72 * 1.35 / height_in
     ypos = pad / height_in
-    for line in reversed(footer):
-        gid = "usmx-credit" if line in CREDIT and not line.startswith(("Source:", "Note:")) \
-            else "usmx-footer"
+    for line, gid in reversed(footer):
         fig.text(left_x, ypos, line, ha="left", va="bottom", fontsize=foot_pt, color="#555555",
                  gid=gid)
         ypos += line_in / height_in
     fig.usmx = meta
+    _fit_left_margin(fig, left)
     clear_legends(fig)
     return fig
+
+
+def _fit_left_margin(fig: Figure, left: float) -> None:
+    """Widen the left margin when tick labels (long in some languages) would run past the
+    figure's edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()  # place the axis labels beside their tick labels
+    edges = [label.get_window_extent(renderer).x0 for ax in fig.axes
+             for label in [*ax.get_yticklabels(), ax.yaxis.label] if label.get_text()]
+    overflow = (fig.bbox.width * 0.015 - min(edges)) / fig.bbox.width if edges else 0
+    if overflow > 0:
+        fig.subplots_adjust(left=left + overflow)
+
+
+def _translated(fig: Figure, meta: ChartMeta) -> ChartMeta:
+    """The chart in the language of the block (see usmx.charts.i18n): every text already
+    drawn, fixed tick labels, the metadata and the labels of the data."""
+    if current() == "en":
+        return meta
+    done: set[int] = set()
+    for text in fig.findobj(matplotlib.text.Text):
+        if text.get_text() and id(text) not in done:  # each text once
+            done.add(id(text))
+            text.set_text(tr(text.get_text()))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_locator(), matplotlib.ticker.FixedLocator):
+                labels = [label.get_text() for label in axis.get_majorticklabels()]
+                if any(labels):
+                    axis.set_ticklabels([tr(label) for label in labels])
+    data = meta.data.copy()
+    for column in ("panel", "label", "verdict_label"):
+        if column in data.columns:
+            data[column] = [value if pd.isna(value) else tr(str(value))
+                            for value in data[column]]
+    return dataclasses.replace(
+        meta, title=tr(meta.title), subtitle=tr(meta.subtitle),
+        description=tr(meta.description), alt_text=tr(meta.alt_text),
+        notes=[tr(note) for note in meta.notes], data=data)
 
 
 def clear_legends(fig: Figure, rounds: int = 6) -> None:
@@ -188,6 +246,12 @@ def clear_legends(fig: Figure, rounds: int = 6) -> None:
         legend = ax.get_legend()
         if legend is None:
             continue
+        for _ in range(rounds):  # a legend wider than the page (a longer language): smaller
+            box = legend.get_window_extent(renderer)
+            if box.x0 >= 0 and box.x1 <= fig.bbox.width:
+                break
+            for text in legend.get_texts():
+                text.set_fontsize(text.get_fontsize() * 0.92)
         for _ in range(rounds):
             box = legend.get_window_extent(renderer)
             (x0, y0), (x1, _) = ax.transData.inverted().transform([[box.x0, box.y0],

@@ -2,7 +2,8 @@
 the import floor of pandas + matplotlib.
 
 Prints the median of each over N runs (fresh interpreter each time), the ratios, and which
-timing misses its goal (--max-build 2x and --max-charts 4x the floor, --max-report seconds);
+timing misses its goal (--max-build 2x and --max-charts 6x the floor for both language
+editions, --max-report seconds);
 it always exits 0: a benchmark reports, it does not fail the build. Runs on a scratch copy
 of data/ and notebooks/, emptied of outputs before every run, so each run writes every file.
 
@@ -40,7 +41,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--report-runs", type=int, default=1)
     parser.add_argument("--max-build", type=float, default=2.0)
-    parser.add_argument("--max-charts", type=float, default=4.0)
+    parser.add_argument("--max-charts", type=float, default=6.0)
     parser.add_argument("--max-report", type=float, default=30.0)
     args = parser.parse_args()
 
@@ -72,17 +73,18 @@ def main() -> int:
     floor = statistics.median(times["floor"])
     build = statistics.median(times["build"])
     charts = statistics.median(times["charts"])
-    rep = statistics.median(report)
+    rep = statistics.median(report) if report else float("nan")
     print(f"import floor (pandas + matplotlib.pyplot): median {floor:.3f} s ({args.runs} runs)")
     print(f"python -m usmx build:   median {build:.3f} s  ratio {build / floor:.2f} "
           f"(limit {args.max_build:.1f})")
     print(f"python -m usmx charts:  median {charts:.3f} s  ratio {charts / floor:.2f} "
           f"(goal {args.max_charts:.1f})")
-    print(f"python -m usmx report:  median {rep:.3f} s  (build + charts + notebooks; "
-          f"goal {args.max_report:.0f} s)")
+    if report:
+        print(f"python -m usmx report:  median {rep:.3f} s  (build + charts + notebooks; "
+              f"goal {args.max_report:.0f} s)")
     missed = [name for name, value, goal in (
         ("build", build / floor, args.max_build), ("charts", charts / floor, args.max_charts),
-        ("report", rep, args.max_report)) if value > goal]
+        ("report", rep, args.max_report)) if value > goal]  # NaN (not run) is never over
     print("goals: " + ("all met" if not missed else
                        "missed by " + ", ".join(missed) + " (a benchmark reports; it does "
                        "not fail the build)"))

@@ -70,11 +70,12 @@ def newsroom_csv(data, source_details) -> bytes:
     return b"\xef\xbb\xbf" + csv_bytes(out)
 
 
-def _chart_job(name: str) -> tuple[dict[Path, bytes], dict]:
-    with language(_JOB["lang"]):
+def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict]:
+    code, name = job
+    with language(code):
         fig = CHARTS[name](_JOB["record"], **_JOB["options"].get(name, {}))
-    return (chart_files(fig, _JOB["outdir"], _JOB["formats"]),
-            manifest_entry(fig, _JOB["formats"]))
+    outdir = _JOB["outdirs"][code]
+    return (chart_files(fig, outdir, _JOB["formats"]), manifest_entry(fig, _JOB["formats"]))
 
 
 def chart_options(name: str) -> set[str]:
@@ -155,36 +156,37 @@ def export(record=None, *, only=None, years=None, countries=None, lang="all",
                 options[name]["countries"] = tuple(mine)
     langs = list(LANGUAGES) if lang == "all" else params.choice(lang, LANGUAGES, "language")
     outdir = Path(outdir) if outdir is not None else paths.figures
-    written: list[Path] = []
-    for code in langs:
-        written += export_all(record, outdir if code == "en" else outdir / code, names,
-                              options=options, formats=tuple(formats), lang=code)
-    return written
+    return export_all(record, outdir, names, options=options, formats=tuple(formats),
+                      langs=tuple(langs))
 
 
 def export_all(record, outdir: Path, names=None, *, options=None,
-               formats=ALL_FORMATS, lang: str = "en") -> list[Path]:
-    """Draw every chart (or those in ``names``) and write its files and the manifest into
-    ``outdir`` atomically. Charts are drawn in parallel where the platform can fork."""
+               formats=ALL_FORMATS, langs=("en",)) -> list[Path]:
+    """Draw every chart (or those in ``names``) in each language and write its files and
+    manifest (English in ``outdir``, another language in ``outdir/<code>/``), all in one
+    atomic commit. Charts are drawn in parallel where the platform can fork, slowest
+    first, both languages in one pool."""
     names = list(names or CHARTS)
-    _JOB.update(record=record, outdir=Path(outdir), options=options or {}, formats=formats,
-                lang=lang)
+    outdirs = {code: Path(outdir) if code == "en" else Path(outdir) / code for code in langs}
+    _JOB.update(record=record, outdirs=outdirs, options=options or {}, formats=formats)
     rank = {name: i for i, name in enumerate(_SLOW_FIRST)}
-    order = sorted(names, key=lambda n: (rank.get(n, -1), names.index(n)))
-    workers = min(len(names), os.cpu_count() or 1)
+    jobs = sorted(((code, name) for code in langs for name in names),
+                  key=lambda job: (rank.get(job[1], -1), names.index(job[1]), job[0]))
+    workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = dict(zip(order, pool.map(_chart_job, order, chunksize=1), strict=True))
+            done = dict(zip(jobs, pool.map(_chart_job, jobs, chunksize=1), strict=True))
     else:
-        done = {name: _chart_job(name) for name in order}
+        done = {job: _chart_job(job) for job in jobs}
     files: dict[Path, bytes] = {}
-    for name in names:
-        files.update(done[name][0])
-    entries = {entry["id"]: entry for entry in _manifest(Path(outdir)) if entry["id"] in CHARTS}
-    entries.update({name: done[name][1] for name in names})
-    ordered = [entries[name] for name in CHARTS if name in entries]
-    files[Path(outdir) / "manifest.json"] = (
-        json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    for code, folder in outdirs.items():
+        for name in names:
+            files.update(done[(code, name)][0])
+        entries = {entry["id"]: entry for entry in _manifest(folder) if entry["id"] in CHARTS}
+        entries.update({name: done[(code, name)][1] for name in names})
+        ordered = [entries[name] for name in CHARTS if name in entries]
+        files[folder / "manifest.json"] = (
+            json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return write_atomic(files)
 
 

@@ -200,9 +200,13 @@ def _fit_left_margin(fig: Figure, left: float) -> None:
     figure's edge."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    worded = [ax for ax in fig.axes if ax.yaxis.label.get_text() or isinstance(
+        ax.yaxis.get_major_locator(), matplotlib.ticker.FixedLocator)]
+    if not worded:  # numbers alone on the y axes: the house margins hold them
+        return
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw_without_rendering()  # place the axis labels beside their tick labels
-    edges = [label.get_window_extent(renderer).x0 for ax in fig.axes
+    edges = [label.get_window_extent(renderer).x0 for ax in worded
              for label in [*ax.get_yticklabels(), ax.yaxis.label] if label.get_text()]
     overflow = (fig.bbox.width * 0.015 - min(edges)) / fig.bbox.width if edges else 0
     if overflow > 0:

@@ -1,8 +1,17 @@
-"""`python -m usmx report`: build, export the charts, execute the notebooks and render them
-as HTML into reports/ for readers without JupyterLab."""
+"""`python -m usmx report`: the notebooks executed and written as reader editions in
+reports/ for readers without JupyterLab, with an index.
+
+A reader edition is titled by its notebook's first heading, hides the code (it links the
+notebook and names the command that reruns it), gives every chart image its real alt text,
+and loads nothing from the network (the page works offline). ``reports/index.html`` lists
+the reports, the charts in each language with their SVG, PDF, PNG and CSV files, and the
+processed data tables.
+"""
 
 from __future__ import annotations
 
+import base64
+import html as html_text
 import json
 import os
 from pathlib import Path
@@ -11,10 +20,25 @@ from usmx.paths import Paths
 from usmx.rawio import write_atomic
 
 KERNEL = "python3"
+RERUN = "make report (or: python -m usmx report)"
 
 
 def notebooks(paths: Paths) -> list[Path]:
     return sorted(paths.notebooks.glob("[0-9][0-9]-*.ipynb"))
+
+
+def _kernel_manager():
+    """A kernel over IPC where the platform has it: no unencrypted TCP, and no warning
+    about it in the output of `make report`."""
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+
+    if os.name == "posix":  # the socket files live in a folder of their own (absolute path)
+        folder = tempfile.mkdtemp(prefix="usmx-kernel-")
+        return KernelManager(kernel_name=KERNEL, transport="ipc",
+                             ip=os.path.join(folder, "kernel"))
+    return KernelManager(kernel_name=KERNEL)
 
 
 def execute(path: Path, timeout: int = 300):
@@ -23,25 +47,135 @@ def execute(path: Path, timeout: int = 300):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name=KERNEL,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    manager = _kernel_manager()
+    try:
+        NotebookClient(nb, km=manager, timeout=timeout, kernel_name=KERNEL,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=False)
+        manager.cleanup_resources()
+        if os.name == "posix":  # the kernel's socket folder
+            import shutil
+
+            shutil.rmtree(os.path.dirname(manager.ip), ignore_errors=True)
     return nb
 
 
-def html(nb) -> bytes:
+def title_of(nb) -> str:
+    """The notebook's first Markdown heading, without its '#'."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return "usmx report"
+
+
+def _images_with_alt(nb) -> None:
+    """Chart outputs carry their alt text as text/plain beside image/png: write them as an
+    <img> with that alt text (nbconvert would otherwise say 'No description has been
+    provided')."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data and "text/plain" in data:
+                png = data["image/png"]
+                if isinstance(png, bytes):
+                    png = base64.b64encode(png).decode("ascii")
+                alt = html_text.escape(str(data["text/plain"]).strip("'\""), quote=True)
+                data["text/html"] = (f'<img src="data:image/png;base64,{png.strip()}" '
+                                     f'alt="{alt}" style="max-width:100%">')
+                del data["image/png"]
+                del data["text/plain"]
+
+
+def html(nb, source: Path | None = None) -> bytes:
+    """The reader edition of an executed notebook (see the module's docstring)."""
+    from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    return body.encode("utf-8")
+    nb.metadata["title"] = title_of(nb)
+    _images_with_alt(nb)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    soup = BeautifulSoup(body, features="html.parser")
+    for tag in soup.find_all(["script", "link"]):  # nothing that needs the network
+        if (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//")):
+            tag.decompose()
+    for tag in soup.find_all("script"):  # inline loaders that would fetch from a CDN
+        text = (tag.string or "").lower()
+        if any(word in text for word in ("mathjax", "require", "cdnjs", "mermaid")):
+            tag.decompose()
+    if source is not None and soup.body is not None:
+        note = soup.new_tag("p", attrs={"class": "usmx-reader-note"})
+        note.append("Reader edition of ")
+        link = soup.new_tag("a", href=f"../notebooks/{source.name}")
+        link.string = f"notebooks/{source.name}"
+        note.append(link)
+        note.append(f" (code hidden). To rerun: {RERUN}. ")
+        home = soup.new_tag("a", href="index.html")
+        home.string = "All reports and charts"
+        note.append(home)
+        soup.body.insert(0, note)
+    return str(soup).encode("utf-8")
+
+
+def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
+    """reports/index.html: the reports, the charts in each language with their files, and
+    the data tables."""
+    from usmx.schema import PROCESSED_TABLES
+
+    def esc(text: str) -> str:
+        return html_text.escape(text, quote=True)
+
+    rows = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            "<title>usmx: reports, charts and data</title>",
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
+            "line-height:1.45}td,th{padding:.2em .6em;text-align:left;vertical-align:top}"
+            "</style>", "</head>", "<body>",
+            "<h1>usmx: reports, charts and data</h1>",
+            f"<p>Regenerate with <code>{esc(RERUN)}</code>.</p>", "<h2>Reports</h2>", "<ul>"]
+    for stem, title in titles.items():
+        rows.append(f'<li><a href="{esc(stem)}.html">{esc(title)}</a> '
+                    f'(<a href="../notebooks/{esc(stem)}.ipynb">notebook</a>)</li>')
+    rows += ["</ul>", "<h2>Charts</h2>"]
+    for folder, label in ((paths.figures, "English"), (paths.figures / "es", "Español")):
+        manifest = folder / "manifest.json"
+        if not manifest.exists():
+            continue
+        entries = json.loads(manifest.read_text(encoding="utf-8"))
+        prefix = os.path.relpath(folder, paths.reports).replace(os.sep, "/")
+        rows += [f"<h3>{label}</h3>", "<table>", "<tr><th>chart</th><th>files</th></tr>"]
+        for entry in entries:
+            files = " · ".join(f'<a href="{esc(prefix)}/{esc(name)}">{esc(fmt.upper())}</a>'
+                               for fmt, name in entry["files"].items())
+            rows.append(f'<tr><td><span title="{esc(entry["alt_text"])}">'
+                        f'{esc(entry["title"])}</span></td><td>{files}</td></tr>')
+        rows.append("</table>")
+    rows += ["<h2>Data tables</h2>",
+             '<p>Columns and codes: <a href="../data/processed/README.md">data '
+             "dictionary</a>.</p>", "<ul>"]
+    for table in PROCESSED_TABLES:
+        rows.append(f'<li><a href="../{esc(table.path)}">{esc(table.path)}</a>: '
+                    f"{esc(table.description)}</li>")
+    rows += ["</ul>", "</body>", "</html>", ""]
+    return "\n".join(rows).encode("utf-8")
 
 
 def run_notebooks(paths: Paths) -> list[Path]:
-    """Execute every notebook and write reports/<name>.html (atomically, all or none)."""
+    """Execute every notebook and write reports/<name>.html and reports/index.html
+    (atomically, all or none)."""
     files = {}
+    titles = {}
     os.environ["USMX_ROOT"] = str(paths.root)  # the kernels read this project's tables
     for path in notebooks(paths):
         nb = execute(path)
-        files[paths.reports / f"{path.stem}.html"] = html(nb)
+        titles[path.stem] = title_of(nb)
+        files[paths.reports / f"{path.stem}.html"] = html(nb, path)
     files[paths.reports / "index.json"] = (json.dumps(
         [p.stem for p in notebooks(paths)], indent=2) + "\n").encode("utf-8")
+    files[paths.reports / "index.html"] = index_html(paths, titles)
     return write_atomic(files)

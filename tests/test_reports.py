@@ -1,0 +1,118 @@
+"""Reader editions of the reports: titled, code hidden, real alt text, nothing fetched from
+the network, an index of reports, charts and tables; checked in headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from usmx.paths import project_paths
+from usmx.publish import report
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PNG = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8ff3f0005fe02fea7d605d00000000049454e44ae426082"
+)).decode()
+
+
+def _executed_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 09 · A test report\n\nSome prose."),
+        nbformat.v4.new_code_cell("secret_code_line = 1", execution_count=1, outputs=[
+            nbformat.v4.new_output("display_data", data={
+                "image/png": PNG, "text/plain": "A line chart of children apprehended."}),
+        ]),
+    ]
+    return nb
+
+
+@pytest.fixture
+def site(tmp_path):
+    paths = project_paths(ROOT)
+    reports = tmp_path / "reports"
+    (reports / "figures" / "es").mkdir(parents=True)
+    for folder in ("", "es"):
+        (reports / "figures" / folder / "manifest.json").write_text(
+            '[{"id": "uac-apprehensions", "title": "A chart", "alt_text": "Alt", '
+            '"files": {"svg": "uac-apprehensions.svg", "csv": "uac-apprehensions.csv"}}]',
+            encoding="utf-8")
+    page = reports / "09-test.html"
+    page.write_bytes(report.html(_executed_notebook(), Path("notebooks/09-test.ipynb")))
+    fake = type("P", (), {"figures": reports / "figures", "reports": reports})()
+    (reports / "index.html").write_bytes(report.index_html(fake, {"09-test": "A test"}))
+    return reports, paths
+
+
+def test_reader_edition_is_titled_hides_code_and_keeps_alt_text(site):
+    reports, _ = site
+    text = (reports / "09-test.html").read_text(encoding="utf-8")
+    assert "<title>09 · A test report</title>" in text
+    assert "secret_code_line" not in text
+    assert 'alt="A line chart of children apprehended."' in text
+    assert "No description has been provided" not in text
+    assert 'href="../notebooks/09-test.ipynb"' in text and "make report" in text
+    assert "cdnjs" not in text and "<script src=\"http" not in text
+
+
+def test_index_lists_reports_charts_in_both_languages_and_tables(site):
+    reports, _ = site
+    text = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="09-test.html">A test</a>' in text
+    assert 'href="figures/uac-apprehensions.svg"' in text
+    assert 'href="figures/es/uac-apprehensions.csv"' in text
+    assert 'href="../data/processed/claims.csv"' in text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_reports_open_offline_in_a_real_browser(site):
+    playwright = pytest.importorskip("playwright.sync_api")
+    reports, _ = site
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for name in ("index.html", "09-test.html"):
+                page = browser.new_page()
+                errors, outside = [], []
+                page.on("console", lambda m, e=errors: e.append(m.text)
+                        if m.type == "error" else None)
+                page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+                page.on("request", lambda r, o=outside: o.append(r.url)
+                        if not r.url.startswith(("file:", "data:", "about:")) else None)
+                page.goto((reports / name).as_uri(), wait_until="load")
+                page.wait_for_timeout(300)
+                assert errors == [], (name, errors)
+                assert outside == [], (name, outside)
+                assert page.title()
+                if name == "09-test.html":
+                    img = page.query_selector("img")
+                    assert img.get_attribute("alt").startswith("A line chart")
+                page.close()
+        finally:
+            browser.close()
+
+
+def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
+    """`python -m usmx report` on a scratch copy: no kernel or library warnings in its
+    output, every notebook's reader edition and the index written."""
+    import subprocess
+    import sys
+
+    shutil.copytree(ROOT / "notebooks", scratch.root / "notebooks")
+    shutil.copy(ROOT / "README.md", scratch.root / "README.md")
+    done = subprocess.run([sys.executable, "-m", "usmx", "report", "--root",
+                           str(scratch.root)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "WARNING" not in done.stderr and "Warning" not in done.stderr, done.stderr[-2000:]
+    titles = {p.name: p.read_text(encoding="utf-8").split("<title>")[1].split("</title>")[0]
+              for p in (scratch.root / "reports").glob("0*.html")}
+    assert len(titles) == 4 and not any(t == "Notebook" for t in titles.values())
+    index = (scratch.root / "reports" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{name}"' in index for name in titles)

@@ -220,7 +220,7 @@ def test_bad_notebook_parameters_say_what_would_work(t, call, message):
 def test_a_single_claim_id_is_one_claim_not_letters(t):
     from usmx.analysis import views
 
-    table = views.claims_table(t, "merida_112m")
+    table = views.claims_table(t, "merida_112m", raw=True)
     assert list(table.index) == ["merida_112m"]
-    assert len(views.claims_table(t, ["merida_112m", "total_3b"])) == 2
-    assert len(views.claims_table(t)) == len(t["claims"])
+    assert len(views.claims_table(t, ["merida_112m", "total_3b"], raw=True)) == 2
+    assert len(views.claims_table(t, raw=True)) == len(t["claims"])

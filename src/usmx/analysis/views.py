@@ -1,4 +1,5 @@
-"""Tables for reading in a notebook: one call each, built from the processed tables."""
+"""Tables for reading in a notebook: one call each, built from the processed tables, shown
+through the display layer (``usmx.analysis.display``); ``raw=True`` returns the frame."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pandas as pd
 
 from usmx.analysis import params
 from usmx.analysis.compare import comparisons, versus_frame
+from usmx.analysis.display import for_reading
 from usmx.analysis.processed import ProcessedTables
 from usmx.schema import VERDICT_LABELS
 
@@ -18,6 +20,7 @@ def covered_years(record: ProcessedTables) -> list[int]:
     return sorted(years)
 
 
+@for_reading
 def merida_by_fy(record: ProcessedTables, first: int = 2008, last: int = 2017,
                  dollars: str = "nominal") -> pd.DataFrame:
     """Preferred Mérida appropriations for Mexico (US$ million), fiscal year × account, in
@@ -31,6 +34,7 @@ def merida_by_fy(record: ProcessedTables, first: int = 2008, last: int = 2017,
     return out[["INCLE", "ESF", "FMF", "TOTAL"]].round(3)
 
 
+@for_reading
 def funding_by_account(record: ProcessedTables, first: int = 2008, last: int = 2017,
                        dollars: str = "nominal") -> pd.DataFrame:
     """What the funding charts draw (US$ million): per fiscal year and Mérida account, the
@@ -45,6 +49,7 @@ def funding_by_account(record: ProcessedTables, first: int = 2008, last: int = 2
          "source_ids"]]
 
 
+@for_reading
 def funding_series(record: ProcessedTables, series: str, first: int = 2008, last: int = 2017,
                    recipient: str = "MEX") -> pd.DataFrame:
     """One declared funding series (US$ million) as fiscal year x account (or stage, for a
@@ -63,6 +68,7 @@ def funding_series(record: ProcessedTables, series: str, first: int = 2008, last
     return out[order].round(3)
 
 
+@for_reading
 def all_assistance_by_stage(record: ProcessedTables, first: int = 2008, last: int = 2017,
                             recipients=("MEX", "GTM", "HND", "SLV")) -> pd.DataFrame:
     """All US foreign assistance (ForeignAssistance.gov, US$ million) by recipient, fiscal
@@ -78,6 +84,7 @@ def all_assistance_by_stage(record: ProcessedTables, first: int = 2008, last: in
     return out[[c for c in stages if c in out.columns]].round(3)
 
 
+@for_reading
 def cumulative_checks(record: ProcessedTables, basis: str | None = None) -> pd.DataFrame:
     """Each published cumulative Mérida total against the sum of its annual figures, on
     each basis ('merida_totals', 'best_available') or one."""
@@ -87,12 +94,14 @@ def cumulative_checks(record: ProcessedTables, basis: str | None = None) -> pd.D
     return checks.set_index(["figure_id", "basis"])
 
 
+@for_reading
 def conflicts(record: ProcessedTables, table: str | None = None) -> pd.DataFrame:
     """Where the record disagrees (optionally for one table: 'funding' or 'deportations')."""
     found = record["conflicts"]
     return found if table is None else found[found["table"] == table].reset_index(drop=True)
 
 
+@for_reading
 def child_overview(record: ProcessedTables, nationalities=("GTM", "HND", "SLV"), first: int = 2009,
                    last: int = 2017) -> pd.DataFrame:
     """Every child series for the chosen nationalities: year × (series, nationality)."""
@@ -100,15 +109,17 @@ def child_overview(record: ProcessedTables, nationalities=("GTM", "HND", "SLV"),
     children = record["child_deportations_by_year"]
     children = children[children["nationality"].isin(nationalities)
                         & (children["year"] >= first) & (children["year"] <= last)]
-    return children.pivot_table(index="year", columns=["series", "nationality"], values="value",
+    return children.pivot_table(index="year", columns=["title", "nationality"], values="value",
                          aggfunc="first").dropna(axis=1, how="all")
 
 
+@for_reading
 def deportation_checks(record: ProcessedTables) -> pd.DataFrame:
     """Published totals against the sum of their parts."""
     return record["deportation_checks"].set_index("check_id")
 
 
+@for_reading
 def mexico_us_comparisons(record: ProcessedTables, first: int = 2008,
                           last: int = 2017) -> pd.DataFrame:
     """For each kind of count, the years both Mexico and the US publish a figure, the years
@@ -121,6 +132,7 @@ def mexico_us_comparisons(record: ProcessedTables, first: int = 2008,
     return out
 
 
+@for_reading
 def claims_table(record: ProcessedTables, which: str | list[str] = "all") -> pd.DataFrame:
     """The article's claims with their verdicts (from record/processed/claims.csv)."""
 
@@ -132,6 +144,7 @@ def claims_table(record: ProcessedTables, which: str | list[str] = "all") -> pd.
     return out.assign(verdict=out["verdict"].map(VERDICT_LABELS))
 
 
+@for_reading
 def claim(record: ProcessedTables, claim_id: str) -> pd.DataFrame:
     """One claim: the statement, the verdict, the record's figure and the reasoning."""
 
@@ -143,6 +156,7 @@ def claim(record: ProcessedTables, claim_id: str) -> pd.DataFrame:
     return pd.DataFrame({"": pd.Series(rows)})
 
 
+@for_reading
 def claim_figures(record: ProcessedTables, claim_id: str) -> pd.DataFrame:
     """The published figures (or dated events) a claim's verdict rests on, with sources."""
     params.choice(claim_id, record["claims"]["claim_id"], "claim id")
@@ -171,6 +185,7 @@ def claim_figures(record: ProcessedTables, claim_id: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).set_index("figure_id")
 
 
+@for_reading
 def per_100k_children(record: ProcessedTables, name: str = "us_uac_apprehensions",
                       nationalities=("GTM", "HND", "SLV")) -> pd.DataFrame:
     """A children's series per 100,000 children aged 0-14 of each country (empty until a

@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from usmx.engine import snapshots
 from usmx.paths import project_paths
 from usmx.publish import report
 
@@ -116,3 +117,27 @@ def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
     assert len(titles) == 4 and not any(t == "Notebook" for t in titles.values())
     index = (scratch.root / "reports" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{name}"' in index for name in titles)
+
+    # unchanged: no build, chart or notebook work, and it says so
+    again = subprocess.run([sys.executable, "-m", "usmx", "report", "--root",
+                            str(scratch.root)], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "build: skipped" in again.stdout and "charts: skipped" in again.stdout
+    assert "notebooks: 0 run, 4 skipped" in again.stdout
+
+    # one child figure edited: the tables, charts and notebooks that read it, and no more
+    figures = scratch.root / "reports" / "figures"
+    before = {p.name: p.stat().st_mtime_ns for p in figures.glob("*.svg")}
+    raw = scratch.deportations_raw.read_text(encoding="utf-8")
+    assert raw.count(",6112,") == 1
+    scratch.deportations_raw.write_text(raw.replace(",6112,", ",6113,"), encoding="utf-8")
+    snapshots.record(scratch)
+    edited = subprocess.run([sys.executable, "-m", "usmx", "report", "--root",
+                             str(scratch.root)], capture_output=True, text=True, timeout=600)
+    assert edited.returncode == 0, edited.stderr[-2000:]
+    assert "build: skipped" not in edited.stdout
+    after = {p.name: p.stat().st_mtime_ns for p in figures.glob("*.svg")}
+    assert after["merida-by-account.svg"] == before["merida-by-account.svg"]
+    assert after["child-deportations.svg"] != before["child-deportations.svg"]
+    assert "notebooks: 3 run, 1 skipped" in edited.stdout
+    assert "01-funding.html" not in edited.stdout

@@ -100,30 +100,17 @@ def main(argv: list[str] | None = None) -> int:
             written = docs.write_docs(paths, processed.load(paths)["claims"])
             print(f"docs: {len(written)} file(s) written"
                   + "".join(f"\n  {paths.rel(p)}" for p in written))
-        elif args.command in ("charts", "report"):
+        elif args.command == "report":
+            _report(paths)
+        elif args.command == "charts":
             from usmx.analysis import processed
             from usmx.charts.exporting import export
-            from usmx.publish import docs
 
-            if args.command == "report":
-                written = build.build(paths)
-                print(f"build: {len(written)} file(s) written")
-                written = docs.write_docs(paths, processed.load(paths)["claims"])
-                print(f"docs: {len(written)} file(s) written")
-            if args.command == "charts":
-                written = export(processed.load(paths), paths=paths, only=args.only,
-                                 years=args.years, countries=args.countries,
-                                 lang=args.lang, formats=args.formats, outdir=args.outdir)
-            else:
-                written = export(processed.load(paths), paths=paths)
-            where = paths.figures if getattr(args, "outdir", None) is None else Path(args.outdir)
+            written = export(processed.load(paths), paths=paths, only=args.only,
+                             years=args.years, countries=args.countries,
+                             lang=args.lang, formats=args.formats, outdir=args.outdir)
+            where = paths.figures if args.outdir is None else Path(args.outdir)
             print(f"charts: {len(written)} file(s) written to {paths.rel(where)}/")
-            if args.command == "report":
-                from usmx.publish.report import run_notebooks
-
-                written = run_notebooks(paths)
-                print(f"report: {len(written)} file(s) written to {paths.rel(paths.reports)}/"
-                      + "".join(f"\n  {paths.rel(p)}" for p in written))
         elif args.command == "strip-notebooks":
             from usmx.publish.nbstrip import strip_files
             from usmx.publish.report import notebooks
@@ -161,3 +148,84 @@ def main(argv: list[str] | None = None) -> int:
               f"there are unchanged.", file=sys.stderr)
         return 4
     return 0
+
+
+def _report(paths) -> None:
+    """build, docs, charts (both languages), notebooks: each step redoes only what its
+    inputs changed (usmx.engine.stamps), and says what it did and what it skipped."""
+    from usmx import build, schema
+    from usmx.engine import snapshots
+    from usmx.engine.stamps import Stamps, code_version, digest_files
+
+    stamps = Stamps(paths.reports / ".usmx-stamps.json")
+    tables = {t.name: paths.root / t.path for t in schema.PROCESSED_TABLES}
+    outputs = [*tables.values(), paths.processed / "README.md",
+               paths.processed / "datapackage.json"]
+    inputs = digest_files(snapshots.raw_files(paths), code_version())
+    stamp = stamps.get("build")
+    if stamp and stamp["digest"] == inputs and all(p.exists() for p in outputs) \
+            and stamp.get("outputs") == digest_files(outputs):
+        print("build: skipped (raw data and code as last time)")
+    else:
+        written = build.build(paths)
+        print(f"build: {len(written)} file(s) written")
+        stamps.set("build", inputs)
+        stamps.entries["build"]["outputs"] = digest_files(outputs)
+
+    claims = tables["claims"]
+    docs_in = digest_files([claims, paths.readme], code_version())
+    if (stamps.get("docs") or {}).get("digest") == docs_in:
+        print("docs: skipped (claims and README as last time)")
+    else:
+        import pandas as pd
+
+        from usmx.publish import docs
+
+        written = docs.write_docs(paths, pd.read_csv(claims, keep_default_na=False,
+                                                     na_values=[""]))
+        print(f"docs: {len(written)} file(s) written")
+        stamps.set("docs", digest_files([claims, paths.readme], code_version()))
+
+    counts: dict = {}
+    if _charts_unchanged(paths, stamps, tables):  # checked without drawing anything
+        print(f"charts: skipped ({len(stamps.get('charts')['jobs'])} charts, inputs as "
+              f"last time)")
+    else:
+        from usmx.analysis import processed
+        from usmx.charts.exporting import ALL_FORMATS, export_all
+        from usmx.charts.i18n import LANGUAGES
+
+        written = export_all(processed.load(paths), paths.figures, options={},
+                             formats=ALL_FORMATS, langs=LANGUAGES, stamps=stamps,
+                             table_paths=tables, counts=counts)
+        print(f"charts: {counts['drawn']} drawn, {counts['skipped']} skipped (inputs as "
+              f"last time); {len(written)} file(s) written to {paths.rel(paths.figures)}/")
+    stamps.save()
+
+    from usmx.publish.report import run_notebooks
+
+    written = run_notebooks(paths, stamps, tables, counts)
+    stamps.save()
+    print(f"notebooks: {counts['ran']} run, {counts['skipped']} skipped (inputs as last "
+          f"time); {len(written)} file(s) written to {paths.rel(paths.reports)}/"
+          + "".join(f"\n  {paths.rel(p)}" for p in written))
+
+
+def _charts_unchanged(paths, stamps, tables) -> bool:
+    """Every chart of the last report has its files and an unchanged stamp (the code is
+    the same, so the list of charts is too)."""
+    from usmx.engine.stamps import chart_digest, code_version
+
+    last = stamps.get("charts")
+    if not last or last["digest"] != code_version():
+        return False
+    formats = ("svg", "pdf", "png", "csv")
+    for job in last.get("jobs", []):
+        lang, name = job.split(":", 1)
+        stamp = stamps.get(f"chart:{job}")
+        folder = paths.figures if lang == "en" else paths.figures / lang
+        if not stamp or not all((folder / f"{name}.{fmt}").exists() for fmt in formats):
+            return False
+        if stamp["digest"] != chart_digest(lang, name, stamp["reads"], {}, formats, tables):
+            return False
+    return bool(last.get("jobs"))

@@ -7,9 +7,12 @@ notebooks read (``data = processed.load()``).
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
 from usmx import schema
+from usmx.engine.stamps import TRACK_ENV, Reads
 from usmx.paths import Paths, project_paths
 from usmx.rawio import DataError, Problem, recover
 
@@ -24,7 +27,7 @@ def load(paths: Paths | None = None) -> ProcessedTables:
     if missing:
         raise DataError([Problem(p, None, None, None, "missing: run `python -m usmx build` "
                                  "(or `make data`) first") for p in missing])
-    out = {}
+    out = Reads() if os.environ.get(TRACK_ENV) else {}  # a report run records the reads
     for table in schema.PROCESSED_TABLES:
         dtypes = {f.name: schema.PANDAS_DTYPES[f.type] for f in table.fields}
         out[table.name] = pd.read_csv(paths.root / table.path, dtype=dtypes,

@@ -19,6 +19,7 @@ from usmx.analysis.views import covered_years
 from usmx.charts.catalog import CHARTS
 from usmx.charts.i18n import LANGUAGES, language
 from usmx.charts.render import FORMATS, render
+from usmx.engine.stamps import Reads, chart_digest, code_version
 from usmx.rawio import csv_bytes, write_atomic
 
 ALL_FORMATS = (*FORMATS, "csv")
@@ -70,12 +71,18 @@ def newsroom_csv(data, source_details) -> bytes:
     return b"\xef\xbb\xbf" + csv_bytes(out)
 
 
-def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict]:
+def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict, list[str]]:
     code, name = job
+    record = Reads(_JOB["record"])
     with language(code):
-        fig = CHARTS[name](_JOB["record"], **_JOB["options"].get(name, {}))
+        fig = CHARTS[name](record, **_JOB["options"].get(name, {}))
     outdir = _JOB["outdirs"][code]
-    return (chart_files(fig, outdir, _JOB["formats"]), manifest_entry(fig, _JOB["formats"]))
+    return (chart_files(fig, outdir, _JOB["formats"]), manifest_entry(fig, _JOB["formats"]),
+            sorted(record.read))
+
+
+def _job_digest(job, reads, options, formats, table_paths) -> str:
+    return chart_digest(job[0], job[1], reads, options, formats, table_paths)
 
 
 def chart_options(name: str) -> set[str]:
@@ -161,7 +168,8 @@ def export(record=None, *, only=None, years=None, countries=None, lang="all",
 
 
 def export_all(record, outdir: Path, names=None, *, options=None,
-               formats=ALL_FORMATS, langs=("en",)) -> list[Path]:
+               formats=ALL_FORMATS, langs=("en",), stamps=None,
+               table_paths=None, counts: dict | None = None) -> list[Path]:
     """Draw every chart (or those in ``names``) in each language and write its files and
     manifest (English in ``outdir``, another language in ``outdir/<code>/``), all in one
     atomic commit. Charts are drawn in parallel where the platform can fork, slowest
@@ -172,18 +180,41 @@ def export_all(record, outdir: Path, names=None, *, options=None,
     rank = {name: i for i, name in enumerate(_SLOW_FIRST)}
     jobs = sorted(((code, name) for code in langs for name in names),
                   key=lambda job: (rank.get(job[1], -1), names.index(job[1]), job[0]))
+    options = options or {}
+    skipped = []
+    if stamps is not None:  # a chart whose inputs did not change is not drawn again
+        for job in jobs:
+            stamp = stamps.get(f"chart:{job[0]}:{job[1]}")
+            files = [outdirs[job[0]] / f"{job[1]}.{fmt}" for fmt in formats]
+            if stamp and all(f.exists() for f in files) and stamp["digest"] == _job_digest(
+                    job, stamp["reads"], options.get(job[1], {}), formats, table_paths):
+                skipped.append(job)
+        jobs = [job for job in jobs if job not in skipped]
+    if counts is not None:
+        counts.update(drawn=len(jobs), skipped=len(skipped))
+    if stamps is not None:
+        stamps.entries["charts"] = {"digest": code_version(), "reads": [],
+                                    "jobs": sorted(f"{code}:{name}" for code in langs
+                                                   for name in names)}
     workers = min(len(jobs), os.cpu_count() or 1)
+    if not jobs:
+        return []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = dict(zip(jobs, pool.map(_chart_job, jobs, chunksize=1), strict=True))
     else:
         done = {job: _chart_job(job) for job in jobs}
     files: dict[Path, bytes] = {}
+    for job, (_, _, reads) in done.items():
+        if stamps is not None:
+            stamps.set(f"chart:{job[0]}:{job[1]}", _job_digest(
+                job, reads, options.get(job[1], {}), formats, table_paths), reads)
     for code, folder in outdirs.items():
-        for name in names:
+        drawn = [name for name in names if (code, name) in done]
+        for name in drawn:
             files.update(done[(code, name)][0])
         entries = {entry["id"]: entry for entry in _manifest(folder) if entry["id"] in CHARTS}
-        entries.update({name: done[(code, name)][1] for name in names})
+        entries.update({name: done[(code, name)][1] for name in drawn})
         ordered = [entries[name] for name in CHARTS if name in entries]
         files[folder / "manifest.json"] = (
             json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -165,17 +165,46 @@ def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
     return "\n".join(rows).encode("utf-8")
 
 
-def run_notebooks(paths: Paths) -> list[Path]:
+def run_notebooks(paths: Paths, stamps=None, table_paths=None,
+                  counts: dict | None = None) -> list[Path]:
     """Execute every notebook and write reports/<name>.html and reports/index.html
-    (atomically, all or none)."""
+    (atomically, all or none). With ``stamps``, a notebook whose code, tables read and
+    package version are as last time is not run again."""
+    import tempfile
+
+    from usmx.engine.stamps import TRACK_ENV, code_version, digest_files
+
+    def digest(path: Path, reads) -> str:
+        return digest_files([path, *(table_paths[n] for n in reads if n in table_paths)],
+                            code_version())
+
     files = {}
     titles = {}
+    ran = 0
     os.environ["USMX_ROOT"] = str(paths.root)  # the kernels read this project's tables
     for path in notebooks(paths):
-        nb = execute(path)
+        key, out = f"notebook:{path.stem}", paths.reports / f"{path.stem}.html"
+        stamp = stamps.get(key) if stamps is not None else None
+        if stamp and out.exists() and stamp["digest"] == digest(path, stamp["reads"]):
+            titles[path.stem] = stamp.get("title") or path.stem
+            continue
+        with tempfile.NamedTemporaryFile("r", suffix=".reads", encoding="utf-8") as log:
+            os.environ[TRACK_ENV] = log.name  # the kernel records the tables it reads
+            try:
+                nb = execute(path)
+            finally:
+                os.environ.pop(TRACK_ENV, None)
+            reads = sorted(set(log.read().split()))
+        ran += 1
         titles[path.stem] = title_of(nb)
-        files[paths.reports / f"{path.stem}.html"] = html(nb, path)
+        files[out] = html(nb, path)
+        if stamps is not None:
+            stamps.set(key, digest(path, reads), reads)
+            stamps.entries[key]["title"] = titles[path.stem]
+    if counts is not None:
+        counts.update(ran=ran, skipped=len(titles) - ran)
     files[paths.reports / "index.json"] = (json.dumps(
         [p.stem for p in notebooks(paths)], indent=2) + "\n").encode("utf-8")
     files[paths.reports / "index.html"] = index_html(paths, titles)
-    return write_atomic(files)
+    changed = {p: d for p, d in files.items() if not p.exists() or p.read_bytes() != d}
+    return write_atomic(changed) if changed else []

@@ -32,34 +32,59 @@ def _kernel_manager():
     about it in the output of `make report`."""
     import tempfile
 
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
     if os.name == "posix":  # the socket files live in a folder of their own (absolute path)
         folder = tempfile.mkdtemp(prefix="usmx-kernel-")
-        return KernelManager(kernel_name=KERNEL, transport="ipc",
-                             ip=os.path.join(folder, "kernel"))
-    return KernelManager(kernel_name=KERNEL)
+        return AsyncKernelManager(kernel_name=KERNEL, transport="ipc",
+                                  ip=os.path.join(folder, "kernel"))
+    return AsyncKernelManager(kernel_name=KERNEL)
 
 
 def execute(path: Path, timeout: int = 300):
     """Run a notebook top to bottom in a fresh kernel (cwd = its folder); return it."""
+    return execute_many([path], timeout)[0][0]
+
+
+def execute_many(paths: list[Path], timeout: int = 300,
+                 workers: int | None = None) -> list[tuple]:
+    """Run notebooks in fresh kernels, as many at once as the machine has cores; return
+    each executed notebook with the processed tables it read."""
+    import asyncio
+    import shutil
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
-    manager = _kernel_manager()
-    try:
-        NotebookClient(nb, km=manager, timeout=timeout, kernel_name=KERNEL,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        if manager.has_kernel:
-            manager.shutdown_kernel(now=False)
-        manager.cleanup_resources()
-        if os.name == "posix":  # the kernel's socket folder
-            import shutil
+    from usmx.engine.stamps import TRACK_ENV
 
-            shutil.rmtree(os.path.dirname(manager.ip), ignore_errors=True)
-    return nb
+    limit = asyncio.Semaphore(workers or max(1, min(len(paths), os.cpu_count() or 1)))
+
+    async def one(path: Path):
+        async with limit:
+            nb = nbformat.read(path, as_version=4)
+            manager = _kernel_manager()
+            handle, log = tempfile.mkstemp(suffix=".reads")
+            os.close(handle)
+            try:
+                client = NotebookClient(nb, km=manager, timeout=timeout, kernel_name=KERNEL,
+                                        resources={"metadata": {"path": str(path.parent)}})
+                await client.async_execute(env={**os.environ, TRACK_ENV: log})
+                reads = sorted(set(Path(log).read_text(encoding="utf-8").split()))
+            finally:
+                if manager.has_kernel:
+                    await manager.shutdown_kernel(now=False)
+                manager.cleanup_resources()
+                os.unlink(log)
+                if os.name == "posix":  # the kernel's socket folder
+                    shutil.rmtree(os.path.dirname(manager.ip), ignore_errors=True)
+            return nb, reads
+
+    async def every():
+        return await asyncio.gather(*(one(path) for path in paths))
+
+    return asyncio.run(every())
 
 
 def title_of(nb) -> str:
@@ -170,9 +195,7 @@ def run_notebooks(paths: Paths, stamps=None, table_paths=None,
     """Execute every notebook and write reports/<name>.html and reports/index.html
     (atomically, all or none). With ``stamps``, a notebook whose code, tables read and
     package version are as last time is not run again."""
-    import tempfile
-
-    from usmx.engine.stamps import TRACK_ENV, code_version, digest_files
+    from usmx.engine.stamps import code_version, digest_files
 
     def digest(path: Path, reads) -> str:
         return digest_files([path, *(table_paths[n] for n in reads if n in table_paths)],
@@ -182,25 +205,23 @@ def run_notebooks(paths: Paths, stamps=None, table_paths=None,
     titles = {}
     ran = 0
     os.environ["USMX_ROOT"] = str(paths.root)  # the kernels read this project's tables
+    todo = []
     for path in notebooks(paths):
         key, out = f"notebook:{path.stem}", paths.reports / f"{path.stem}.html"
         stamp = stamps.get(key) if stamps is not None else None
         if stamp and out.exists() and stamp["digest"] == digest(path, stamp["reads"]):
             titles[path.stem] = stamp.get("title") or path.stem
-            continue
-        with tempfile.NamedTemporaryFile("r", suffix=".reads", encoding="utf-8") as log:
-            os.environ[TRACK_ENV] = log.name  # the kernel records the tables it reads
-            try:
-                nb = execute(path)
-            finally:
-                os.environ.pop(TRACK_ENV, None)
-            reads = sorted(set(log.read().split()))
+        else:
+            todo.append(path)
+    for path, (nb, reads) in zip(todo, execute_many(todo) if todo else [], strict=True):
         ran += 1
         titles[path.stem] = title_of(nb)
-        files[out] = html(nb, path)
+        files[paths.reports / f"{path.stem}.html"] = html(nb, path)
         if stamps is not None:
+            key = f"notebook:{path.stem}"
             stamps.set(key, digest(path, reads), reads)
             stamps.entries[key]["title"] = titles[path.stem]
+    titles = {path.stem: titles[path.stem] for path in notebooks(paths)}  # in order
     if counts is not None:
         counts.update(ran=ran, skipped=len(titles) - ran)
     files[paths.reports / "index.json"] = (json.dumps(

@@ -75,7 +75,7 @@ def execute_many(paths: list[Path], timeout: int = 300,
             finally:
                 if manager.has_kernel:
                     await manager.shutdown_kernel(now=False)
-                manager.cleanup_resources()
+                await manager.cleanup_resources()
                 os.unlink(log)
                 if os.name == "posix":  # the kernel's socket folder
                     shutil.rmtree(os.path.dirname(manager.ip), ignore_errors=True)

@@ -214,18 +214,13 @@ def _report(paths) -> None:
 def _charts_unchanged(paths, stamps, tables) -> bool:
     """Every chart of the last report has its files and an unchanged stamp (the code is
     the same, so the list of charts is too)."""
-    from usmx.engine.stamps import chart_digest, code_version
+    from usmx.engine.stamps import chart_current, code_version
 
     last = stamps.get("charts")
-    if not last or last["digest"] != code_version():
+    if not last or last["digest"] != code_version() or not last.get("jobs"):
         return False
-    formats = ("svg", "pdf", "png", "csv")
-    for job in last.get("jobs", []):
-        lang, name = job.split(":", 1)
-        stamp = stamps.get(f"chart:{job}")
-        folder = paths.figures if lang == "en" else paths.figures / lang
-        if not stamp or not all((folder / f"{name}.{fmt}").exists() for fmt in formats):
-            return False
-        if stamp["digest"] != chart_digest(lang, name, stamp["reads"], {}, formats, tables):
-            return False
-    return bool(last.get("jobs"))
+    formats = tuple(last.get("formats", ()))
+    return all(chart_current(stamps, lang, name,
+                             paths.figures if lang == "en" else paths.figures / lang, {},
+                             formats, tables)
+               for lang, name in (job.split(":", 1) for job in last["jobs"]))

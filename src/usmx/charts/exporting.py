@@ -19,7 +19,7 @@ from usmx.analysis.views import covered_years
 from usmx.charts.catalog import CHARTS
 from usmx.charts.i18n import LANGUAGES, language
 from usmx.charts.render import FORMATS, render
-from usmx.engine.stamps import Reads, chart_digest, code_version
+from usmx.engine.stamps import Reads, chart_current, chart_digest, code_version
 from usmx.rawio import csv_bytes, write_atomic
 
 ALL_FORMATS = (*FORMATS, "csv")
@@ -79,10 +79,6 @@ def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict, list[str]
     outdir = _JOB["outdirs"][code]
     return (chart_files(fig, outdir, _JOB["formats"]), manifest_entry(fig, _JOB["formats"]),
             sorted(record.read))
-
-
-def _job_digest(job, reads, options, formats, table_paths) -> str:
-    return chart_digest(job[0], job[1], reads, options, formats, table_paths)
 
 
 def chart_options(name: str) -> set[str]:
@@ -183,17 +179,15 @@ def export_all(record, outdir: Path, names=None, *, options=None,
     options = options or {}
     skipped = []
     if stamps is not None:  # a chart whose inputs did not change is not drawn again
-        for job in jobs:
-            stamp = stamps.get(f"chart:{job[0]}:{job[1]}")
-            files = [outdirs[job[0]] / f"{job[1]}.{fmt}" for fmt in formats]
-            if stamp and all(f.exists() for f in files) and stamp["digest"] == _job_digest(
-                    job, stamp["reads"], options.get(job[1], {}), formats, table_paths):
-                skipped.append(job)
+        skipped = [job for job in jobs if chart_current(
+            stamps, job[0], job[1], outdirs[job[0]], options.get(job[1], {}), formats,
+            table_paths)]
         jobs = [job for job in jobs if job not in skipped]
     if counts is not None:
         counts.update(drawn=len(jobs), skipped=len(skipped))
     if stamps is not None:
         stamps.entries["charts"] = {"digest": code_version(), "reads": [],
+                                    "formats": list(formats),
                                     "jobs": sorted(f"{code}:{name}" for code in langs
                                                    for name in names)}
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -207,8 +201,8 @@ def export_all(record, outdir: Path, names=None, *, options=None,
     files: dict[Path, bytes] = {}
     for job, (_, _, reads) in done.items():
         if stamps is not None:
-            stamps.set(f"chart:{job[0]}:{job[1]}", _job_digest(
-                job, reads, options.get(job[1], {}), formats, table_paths), reads)
+            stamps.set(f"chart:{job[0]}:{job[1]}", chart_digest(
+                *job, reads, options.get(job[1], {}), formats, table_paths), reads)
     for code, folder in outdirs.items():
         drawn = [name for name in names if (code, name) in done]
         for name in drawn:

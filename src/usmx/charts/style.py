@@ -190,21 +190,21 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
                  gid=gid)
         ypos += line_in / height_in
     fig.usmx = meta
-    _fit_left_margin(fig, left)
-    clear_legends(fig)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()  # one, for both measurements
+    _fit_left_margin(fig, left, renderer)
+    clear_legends(fig, renderer)
     return fig
 
 
-def _fit_left_margin(fig: Figure, left: float) -> None:
+def _fit_left_margin(fig: Figure, left: float, renderer) -> None:
     """Widen the left margin when tick labels (long in some languages) would run past the
     figure's edge."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     worded = [ax for ax in fig.axes if ax.yaxis.label.get_text() or isinstance(
         ax.yaxis.get_major_locator(), matplotlib.ticker.FixedLocator)]
     if not worded:  # numbers alone on the y axes: the house margins hold them
         return
-    renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw_without_rendering()  # place the axis labels beside their tick labels
     edges = [label.get_window_extent(renderer).x0 for ax in worded
              for label in [*ax.get_yticklabels(), ax.yaxis.label] if label.get_text()]
@@ -240,12 +240,9 @@ def _translated(fig: Figure, meta: ChartMeta) -> ChartMeta:
         notes=[tr(note) for note in meta.notes], data=data)
 
 
-def clear_legends(fig: Figure, rounds: int = 6) -> None:
+def clear_legends(fig: Figure, renderer, rounds: int = 6) -> None:
     """Raise the top of each axis until no point of a data line, and no bar top, lies
     under its legend (the layout is final by now, so the legend's place is too)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(fig).get_renderer()
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is None:

@@ -50,6 +50,15 @@ def chart_digest(lang: str, chart: str, reads, options, formats, table_paths) ->
                         ",".join(formats))
 
 
+def chart_current(stamps: Stamps, lang: str, chart: str, folder: Path, options, formats,
+                  table_paths) -> bool:
+    """Whether a chart edition's files exist and its stamp matches its inputs now."""
+    stamp = stamps.get(f"chart:{lang}:{chart}")
+    return bool(stamp) and all((folder / f"{chart}.{fmt}").exists() for fmt in formats) \
+        and stamp["digest"] == chart_digest(lang, chart, stamp["reads"], options, formats,
+                                            table_paths)
+
+
 class Stamps:
     """The stamps file: key -> {"digest": ..., "reads": [...]}; written atomically."""
 
@@ -84,9 +93,9 @@ class Reads(dict):
         self.read: set[str] = set()
 
     def __getitem__(self, key):
-        self.read.add(key)
         log = os.environ.get(TRACK_ENV)
-        if log:
+        if log and key not in self.read:  # each table once in the log
             with open(log, "a", encoding="utf-8") as handle:
                 handle.write(f"{key}\n")
+        self.read.add(key)
         return super().__getitem__(key)

@@ -70,3 +70,15 @@ def test_raw_true_returns_the_frame(record):
     frame = views.merida_by_fy(record, raw=True)
     assert isinstance(frame, pd.DataFrame)
     assert frame.loc[2008, "TOTAL"] == pytest.approx(400.0)
+
+
+def test_tables_have_the_same_html_from_run_to_run():
+    """A table's HTML id comes from its content, so a report is the same bytes each run."""
+    import pandas as pd
+
+    from usmx.analysis.display import readable
+
+    frame = pd.DataFrame({"year": [2014, 2015], "value_usd": [1.5e6, None]})
+    first, again = readable(frame).to_html(), readable(frame.copy()).to_html()
+    assert first == again and "#T_" in first
+    assert readable(frame.assign(year=[2014, 2016])).to_html() != first

@@ -81,3 +81,65 @@ def test_strip_clears_a_saved_notebook_and_keeps_the_committed_layout(tmp_path):
     assert out.decode("utf-8") == committed
     assert "filter=usmx-nbstrip" in (ROOT / ".gitattributes").read_text()
     assert "filter.usmx-nbstrip.clean" in (ROOT / "Makefile").read_text()
+
+
+def _outputs(nb):
+    """Per code cell: each output's type and data (stream text, mime bundles)."""
+    def one(out):
+        data = {k: re.sub(r" at 0x[0-9a-f]+", "", v.strip()) if isinstance(v, str) else v
+                for k, v in out.get("data", {}).items()}
+        return (out["output_type"], out.get("name"), out.get("text"), data)
+    return [[one(o) for o in c.outputs] for c in nb.cells if c.cell_type == "code"]
+
+
+def test_warm_worker_gives_the_outputs_a_kernel_gives():
+    """The report runs notebooks in workers forked from its own process; every output
+    (tables as HTML and text, chart PNGs byte for byte, alt text) is what a kernel gives."""
+    import nbformat
+
+    from usmx.publish import warm
+    from usmx.publish.report import execute
+
+    path = ROOT / "notebooks" / "02-child-deportations.ipynb"
+    kernel = execute(path, timeout=180)
+    [text] = warm.run_many([path], lambda p, nb: nbformat.writes(nb))
+    forked = nbformat.reads(text, as_version=4)
+    assert _outputs(forked) == _outputs(kernel)
+    assert [c.execution_count for c in forked.cells if c.cell_type == "code"] == \
+        list(range(1, 1 + sum(c.cell_type == "code" for c in kernel.cells)))
+    assert sum("image/png" in o.get("data", {}) for c in forked.cells
+               for o in c.get("outputs", [])) == 2
+
+
+def _notebook(tmp_path, *sources):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    path = tmp_path / "99-test.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_warm_worker_keeps_outputs_in_order_and_names_a_failing_cell(tmp_path):
+    import nbformat
+
+    from usmx.publish import warm
+
+    path = _notebook(tmp_path, "import sys\nprint('a')\nprint('b', file=sys.stderr)\n"
+                     "from IPython.display import display\ndisplay(3)\nprint('c')\n7",
+                     "x = 1")
+    [text] = warm.run_many([path], lambda p, nb: nbformat.writes(nb))
+    cells = nbformat.reads(text, as_version=4).cells
+    assert [(o.output_type, o.get("name"), o.get("text"), o.get("data", {}).get("text/plain"))
+            for o in cells[0].outputs] == [
+        ("stream", "stdout", "a\n", None), ("stream", "stderr", "b\n", None),
+        ("display_data", None, None, "3"), ("stream", "stdout", "c\n", None),
+        ("execute_result", None, None, "7")]
+    assert cells[1].outputs == [] and cells[1].execution_count == 2
+
+    bad = _notebook(tmp_path, "x = 1", "1 / 0")
+    with pytest.raises(warm.NotebookError, match=r"99-test.ipynb, cell 2: ZeroDivisionError"):
+        warm.run_many([bad], lambda p, nb: None)
+    slow = _notebook(tmp_path, "import time\ntime.sleep(30)")
+    with pytest.raises(warm.NotebookError, match=r"cell 1: TimeoutError"):
+        warm.run_many([slow], lambda p, nb: None, timeout=1)

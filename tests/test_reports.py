@@ -117,6 +117,7 @@ def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
     assert len(titles) == 4 and not any(t == "Notebook" for t in titles.values())
     index = (scratch.root / "reports" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{name}"' in index for name in titles)
+    pages = {p.name: p.read_bytes() for p in (scratch.root / "reports").glob("*.html")}
 
     # unchanged: no build, chart or notebook work, and it says so
     again = subprocess.run([sys.executable, "-m", "usmx", "report", "--root",
@@ -141,3 +142,11 @@ def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
     assert after["child-deportations.svg"] != before["child-deportations.svg"]
     assert "notebooks: 3 run, 1 skipped" in edited.stdout
     assert "01-funding.html" not in edited.stdout
+
+    # the edit undone: the reports are the first run's bytes again (nothing random in them)
+    scratch.deportations_raw.write_text(raw, encoding="utf-8")
+    snapshots.record(scratch)
+    undone = subprocess.run([sys.executable, "-m", "usmx", "report", "--root",
+                             str(scratch.root)], capture_output=True, text=True, timeout=600)
+    assert undone.returncode == 0, undone.stderr[-2000:]
+    assert {p.name: p.read_bytes() for p in (scratch.root / "reports").glob("*.html")} == pages

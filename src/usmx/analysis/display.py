@@ -9,6 +9,7 @@ words, lists as text, long text wrapped and never cut. The raw frame stays at ``
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from collections.abc import Callable
 
@@ -88,6 +89,9 @@ def readable(frame: pd.DataFrame):
                                  axis=1)
     styler = styler.format_index(_cell, axis=0)
     styler.raw = frame  # the frame as it was, for analysis
+    # The table's HTML id from its content, not at random: the reports are the same bytes
+    # from run to run.
+    styler.set_uuid(hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:10])
     return styler.set_table_styles([
         {"selector": "td", "props": "white-space: normal; max-width: 42em; "
                                     "text-align: right; vertical-align: top;"},

@@ -14,6 +14,7 @@ import base64
 import html as html_text
 import json
 import os
+import sys
 from pathlib import Path
 
 from usmx.paths import Paths
@@ -21,6 +22,15 @@ from usmx.rawio import write_atomic
 
 KERNEL = "python3"
 RERUN = "make report (or: python -m usmx report)"
+
+
+def quick_imports() -> None:
+    """Skip a second of import: jsonschema (which nbformat imports) compiles a grammar for
+    the 'iri' string format when the optional rfc3987_syntax is installed, a format no
+    notebook schema uses. Blocking that one optional import makes jsonschema leave the
+    format unchecked; call before nbformat is first imported."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def notebooks(paths: Paths) -> list[Path]:
@@ -54,6 +64,7 @@ def execute_many(paths: list[Path], timeout: int = 300,
     import shutil
     import tempfile
 
+    quick_imports()
     import nbformat
     from nbclient import NotebookClient
 
@@ -190,6 +201,52 @@ def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
     return "\n".join(rows).encode("utf-8")
 
 
+def _edition(path: Path, nb) -> tuple[str, bytes, list[str]]:
+    """An executed notebook's title, reader edition and the tables it read (from the log
+    named by TRACK_ENV, in the process that ran it)."""
+    from usmx.engine.stamps import TRACK_ENV
+
+    log = os.environ.get(TRACK_ENV)
+    reads = sorted(set(Path(log).read_text(encoding="utf-8").split())) \
+        if log and os.path.exists(log) else []
+    return title_of(nb), html(nb, path), reads
+
+
+def _run(todo: list[Path]) -> list[tuple[str, bytes, list[str]]]:
+    """Run the notebooks and make their reader editions: in warm workers forked from this
+    process where the platform allows (usmx.publish.warm), else in fresh kernels."""
+    import tempfile
+
+    from usmx.publish import warm
+
+    if not todo:
+        return []
+    if not warm.can_fork():
+        return [(title_of(nb), html(nb, path), reads)
+                for path, (nb, reads) in zip(todo, execute_many(todo), strict=True)]
+    # What every worker needs, imported once here rather than in each worker:
+    quick_imports()
+    import bs4  # noqa: F401
+    import IPython.core.interactiveshell  # noqa: F401
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+
+    import usmx.analysis.views
+    import usmx.charts  # noqa: F401
+    from usmx.engine.stamps import TRACK_ENV
+
+    logs = []
+    try:
+        for _ in todo:
+            handle, log = tempfile.mkstemp(suffix=".reads")
+            os.close(handle)
+            logs.append(log)
+        return warm.run_many(todo, _edition, envs=[{TRACK_ENV: log} for log in logs])
+    finally:
+        for log in logs:
+            os.unlink(log)
+
+
 def run_notebooks(paths: Paths, stamps=None, table_paths=None,
                   counts: dict | None = None) -> list[Path]:
     """Execute every notebook and write reports/<name>.html and reports/index.html
@@ -213,14 +270,14 @@ def run_notebooks(paths: Paths, stamps=None, table_paths=None,
             titles[path.stem] = stamp.get("title") or path.stem
         else:
             todo.append(path)
-    for path, (nb, reads) in zip(todo, execute_many(todo) if todo else [], strict=True):
+    for path, (title, page, reads) in zip(todo, _run(todo), strict=True):
         ran += 1
-        titles[path.stem] = title_of(nb)
-        files[paths.reports / f"{path.stem}.html"] = html(nb, path)
+        titles[path.stem] = title
+        files[paths.reports / f"{path.stem}.html"] = page
         if stamps is not None:
             key = f"notebook:{path.stem}"
             stamps.set(key, digest(path, reads), reads)
-            stamps.entries[key]["title"] = titles[path.stem]
+            stamps.entries[key]["title"] = title
     titles = {path.stem: titles[path.stem] for path in notebooks(paths)}  # in order
     if counts is not None:
         counts.update(ran=ran, skipped=len(titles) - ran)

@@ -140,6 +140,9 @@ def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
     after = {p.name: p.stat().st_mtime_ns for p in figures.glob("*.svg")}
     assert after["merida-by-account.svg"] == before["merida-by-account.svg"]
     assert after["child-deportations.svg"] != before["child-deportations.svg"]
+    # it reads the edited table but does not draw the figure: its spec is as last time
+    assert after["uac-apprehensions.svg"] == before["uac-apprehensions.svg"]
+    assert "whose tables changed but not what they draw" in edited.stdout
     assert "notebooks: 3 run, 1 skipped" in edited.stdout
     assert "01-funding.html" not in edited.stdout
 

@@ -199,7 +199,8 @@ def _report(paths) -> None:
                              formats=ALL_FORMATS, langs=LANGUAGES, stamps=stamps,
                              table_paths=tables, counts=counts)
         print(f"charts: {counts['drawn']} drawn, {counts['skipped']} skipped (inputs as "
-              f"last time); {len(written)} file(s) written to {paths.rel(paths.figures)}/")
+              f"last time, or {counts['alike']} whose tables changed but not what they "
+              f"draw); {len(written)} file(s) written to {paths.rel(paths.figures)}/")
     stamps.save()
 
     from usmx.publish.report import run_notebooks

@@ -1,13 +1,18 @@
 """Stage 5, publication charts, built from the processed record. May import the stages
 before it (``paths``, ``rawio``, ``schema``, ``engine``, ``analysis``); not ``domains``.
 
-    theme.py          colours by role, the style sheet (in a context), page width, credit
+    theme.py          colours by role (the only place a colour is written), the style
+                      sheet (in a context), page width, credit
     i18n.py           language editions from translations.csv (a translator edits only that)
+    spec.py           a chart as plain data: panels, lines, bars, texts, rules, legends,
+                      scales, and its metadata (title, notes, alt text, the rows drawn)
     render.py         SVG, PDF (lean font subsets) and PNG bytes of a figure
-    style.py          page furniture: title, subtitle, source line, notes; chart metadata
-    parts.py          drawing helpers shared by the charts
-    funding_charts.py, child_charts.py, claims_chart.py   the charts
-    catalog.py        every chart by id
+    style.py          page furniture: title, subtitle, source line, notes, credit
+    draw.py           the drawers: any spec to a Figure (they know no chart)
+    parts.py          spec helpers shared by the charts
+    funding_charts.py, child_charts.py, claims_chart.py   the charts: ``*_spec`` computes
+                      a chart's spec from the record; the function of its name draws it
+    catalog.py        every chart by id: ``SPECS`` and ``CHARTS``
     exporting.py      files and manifest for reports/figures/: ``export(...)`` with your
                       choices (only, years, countries, formats, outdir)
 

@@ -1,8 +1,10 @@
-"""Charts of children deported by Mexico and the US (each chart: see ``usmx.charts``)."""
+"""Charts of children deported by Mexico and the US (each chart: see ``usmx.charts``).
+Each ``*_spec`` function computes the chart as data (``usmx.charts.spec``); the function of
+the chart's name draws it (``usmx.charts.draw``)."""
 
 from __future__ import annotations
 
-import textwrap
+import dataclasses
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -11,22 +13,18 @@ from usmx.analysis import params
 from usmx.analysis.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 from usmx.analysis.views import covered_years
+from usmx.charts.draw import draw
 from usmx.charts.parts import (
     chart_meta,
     country_list,
-    draw_line,
     drawn_frame,
-    mark_program,
+    line_of,
     program_date,
+    program_rule,
     year_range_text,
 )
-from usmx.charts.style import (
-    finish,
-    new_figure,
-    thousands,
-    year_axis,
-)
-from usmx.charts.theme import COLORS, house_style
+from usmx.charts.spec import ChartSpec, Legend, Panel, Scale, SmallLabels
+from usmx.charts.theme import COLORS
 from usmx.schema import COUNTRY_NAMES
 
 # --------------------------------------------------------------------------------------
@@ -66,31 +64,21 @@ SHARED = ("GTM", "HND", "SLV")  # panels on one scale
 SMALL = 0.08  # a line whose top is under 8 % of its panel's scale gets its values written
 
 
-def _label_small(ax, part: pd.DataFrame, color: str, top: float, nth: int) -> bool:
-    """Write the values of a line that sits near zero, so that it can be read: the line with
-    most points above its points, any other to their right, so the numbers do not collide."""
-    if part.empty or float(part["value"].max()) >= SMALL * top:
-        return False
-    above = nth == 0
-    for row in part.itertuples():
-        ax.annotate(f"{int(row.value):,}", (row.x, float(row.value)),
-                    xytext=(0, 4) if above else (4, 13), textcoords="offset points",
-                    ha="center" if above else "left", va="bottom",
-                    fontsize=5.8, color=color,
-                    gid=f"value-{row.series}-{row.nationality}-{row.year}")
-    return True
+def _small(part: pd.DataFrame, color: str) -> SmallLabels:
+    """The values of a line, written by the drawer if the line sits near zero."""
+    return SmallLabels(tuple((float(row.x), float(row.value),
+                              f"value-{row.series}-{row.nationality}-{row.year}")
+                             for row in part.itertuples()), color)
 
 
-def _child_panels(record, first, last, countries):
-    panels = [(nat, names) for nat, names in CHILD_PANELS if nat not in SHARED or
+def _child_panels(record, first, last, countries) -> tuple[list[Panel], pd.DataFrame]:
+    chosen = [(nat, names) for nat, names in CHILD_PANELS if nat not in SHARED or
               nat in countries]
-    fig, axes = new_figure(7.8, nrows=2, ncols=3, sharex=True)
-    flat = list(axes.ravel())
-    drawn, handles, parts = [], {}, []
-    for ax, (nat, names) in zip(flat, panels, strict=False):
+    panels, drawn = [], []
+    for number, (nat, names) in enumerate(chosen):
         own = nat not in SHARED
         title = COUNTRY_NAMES[nat] if nat != "MEX" else "Mexican children"
-        ax.set_title(title + (" (own scale)" if own else ""))
+        marks, parts = [], []
         for name in names:
             label, color, style, marker = CHILD_MEASURES[name]
             try:
@@ -98,61 +86,59 @@ def _child_panels(record, first, last, countries):
             except KeyError:
                 continue
             rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
-            part = draw_line(ax, rows, label, color, style, marker)
+            line, part = line_of(rows, label, color, style, marker)
+            marks.append(line)
             drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
-            parts.append((ax, part, color))
-            handles.setdefault(label, ax.get_lines()[-1])
-        year_axis(ax, first, last)
-        thousands(ax)
-        ax.set_ylim(bottom=0)
-        mark_program(ax, record, label=ax is flat[0], side="left")
-    shared = [ax for ax, (nat, _) in zip(flat, panels, strict=False) if nat in SHARED]
-    top = max(ax.get_ylim()[1] for ax in shared)
-    for ax in shared:
-        ax.set_ylim(0, top)
-    written: dict = {}
-    for ax, part, color in sorted(parts, key=lambda p: -len(p[1])):
-        if _label_small(ax, part, color, ax.get_ylim()[1], written.get(ax, 0)):
-            written[ax] = written.get(ax, 0) + 1
-    for ax in flat[len(panels):]:
-        ax.axis("off")
-    flat[-1].legend(list(handles.values()),
-                    ["\n".join(textwrap.wrap(k, 34)) for k in handles],
-                    loc="center left", fontsize=6.6, borderaxespad=0, labelspacing=0.9)
-    return fig, drawn_frame(drawn, ["panel"])
+            parts.append(_small(part, color))
+        panels.append(Panel(
+            title=title + (" (own scale)" if own else ""), marks=tuple(marks),
+            rules=(program_rule(record, label=number == 0, side="left"),),
+            small=tuple(sorted(parts, key=lambda p: -len(p.points))), years=(first, last),
+            scale=Scale(bottom=0, shared=None if own else "countries", small_share=SMALL)))
+    panels += [Panel(off=True)] * (6 - len(panels))
+    panels[-1] = dataclasses.replace(panels[-1], legend=Legend(
+        "center left", fontsize=6.6, entries="figure", wrap=34, labelspacing=0.9,
+        borderaxespad=0))
+    return panels, drawn_frame(drawn, ["panel"])
 
 
-def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2017,
-                       countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
+def child_deportations_spec(record: ProcessedTables, first: int = 2009, last: int = 2017,
+                            countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> ChartSpec:
     """Children returned by Mexico and by the US: for each of ``countries`` (Guatemala,
     Honduras, El Salvador) on one shared scale, who returned them and by whose count; all
     nationalities and Mexican children on scales of their own."""
     first, last = params.years(first, last, covered_years(record))
     countries = tuple(params.choice(countries, SHARED, "country"))
-    with house_style():
-        fig, data = _child_panels(record, first, last, countries)
-        extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
-                 f"lines are arrivals counted by the receiving country (persons), dashed the "
-                 f"deporting state's own count, dotted juveniles on ICE Air flights; the "
-                 f"lines measure different things. Values are written where a line sits "
-                 f"near zero. Dotted vertical line: Mexico's Southern Border Program, "
-                 f"{program_date(record)[1]}. Missing points are years with no published "
-                 f"figure, not zeros."]
-        meta = chart_meta(
-            "child-deportations",
-            "Children sent back by Mexico and by the United States",
-            f"Minors returned or removed, {first}-{last}. "
-            + (f"{country_list(countries)} share one scale; all nationalities and Mexican "
-               "children have their own." if len(countries) > 1 else
-               "All nationalities and Mexican children have their own scales."),
-            "Small multiples of children returned by Mexico and by the US, by nationality "
-            f"and by whose count: {country_list(countries)} on one scale, all "
-            "nationalities and Mexican children returned by the US on scales of their own.",
-            f"{len(set(data['panel']))} line charts. " + " ".join(
-                f"{panel}: {'; '.join(sorted(set(g['label'])))}."
-                for panel, g in data.groupby("panel", sort=False)),
-            data, record, extra)
-        return finish(fig, meta, hspace=0.42)
+    panels, data = _child_panels(record, first, last, countries)
+    extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
+             f"lines are arrivals counted by the receiving country (persons), dashed the "
+             f"deporting state's own count, dotted juveniles on ICE Air flights; the "
+             f"lines measure different things. Values are written where a line sits "
+             f"near zero. Dotted vertical line: Mexico's Southern Border Program, "
+             f"{program_date(record)[1]}. Missing points are years with no published "
+             f"figure, not zeros."]
+    meta = chart_meta(
+        "child-deportations",
+        "Children sent back by Mexico and by the United States",
+        f"Minors returned or removed, {first}-{last}. "
+        + (f"{country_list(countries)} share one scale; all nationalities and Mexican "
+           "children have their own." if len(countries) > 1 else
+           "All nationalities and Mexican children have their own scales."),
+        "Small multiples of children returned by Mexico and by the US, by nationality "
+        f"and by whose count: {country_list(countries)} on one scale, all "
+        "nationalities and Mexican children returned by the US on scales of their own.",
+        f"{len(set(data['panel']))} line charts. " + " ".join(
+            f"{panel}: {'; '.join(sorted(set(g['label'])))}."
+            for panel, g in data.groupby("panel", sort=False)),
+        data, record, extra)
+    return ChartSpec(meta, 7.8, tuple(panels), nrows=2, ncols=3, sharex=True,
+                     layout={"hspace": 0.42})
+
+
+def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2017,
+                       countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
+    """Children returned by Mexico and by the US (see child_deportations_spec)."""
+    return draw(child_deportations_spec(record, first, last, countries))
 
 
 # --------------------------------------------------------------------------------------
@@ -169,8 +155,9 @@ def _population_caveat(record: ProcessedTables) -> str:
     return f"; its releases differ by up to {worst:.1f} %, the preferred one is used"
 
 
-def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 2018,
-                      countries: tuple[str, ...] = ("GTM", "HND", "SLV", "MEX")) -> Figure:
+def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int = 2018,
+                           countries: tuple[str, ...] = ("GTM", "HND", "SLV", "MEX")
+                           ) -> ChartSpec:
     """US Border Patrol apprehensions of unaccompanied children from each of ``countries``
     (with all nationalities for context), and the same per 100,000 children aged 0-14 of
     each country."""
@@ -180,65 +167,69 @@ def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 20
         ("GTM", COLORS["blue"]), ("HND", COLORS["orange"]), ("SLV", COLORS["green"]),
         ("MEX", COLORS["vermillion"])) if nat in countries] + [("ALL", COLORS["grey"], "--")]
     rate_panel = "Per 100,000 children aged 0-14 in the country"
-    with house_style():
-        fig, axes = new_figure(7.4, nrows=2, ncols=1, sharex=True)
-        ax, ax_rate = axes[0, 0], axes[1, 0]
-        drawn = []
-        for nat, color, style in lines:
-            rows = deportation_series_rows(record, "us_uac_apprehensions", nat)
-            rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
-            drawn.append(draw_line(ax, rows, COUNTRY_NAMES[nat], color, style).assign(
-                panel="US Border Patrol"))
-            if nat == "ALL":
-                continue
-            rate = rows.assign(value=rows["per_100k_children"],
-                            unit="per 100,000 children aged 0-14",
-                            source_ids=rows["source_ids"].str.cat(
-                                rows["population_source_ids"].fillna(""), sep=";")
-                            .str.strip(";"),
-                            figure_ids=rows["figure_ids"].str.cat(
-                                rows["population_figure_ids"].fillna(""), sep=";")
-                            .str.strip(";"))
-            drawn.append(draw_line(ax_rate, rate, COUNTRY_NAMES[nat], color, style).assign(
-                panel=rate_panel))
-        ax.set_title("Apprehensions (events)")
-        ax_rate.set_title(rate_panel)
-        year_axis(ax_rate, first, last)
-        for axis in (ax, ax_rate):
-            thousands(axis)
-            axis.set_ylim(bottom=0)
-            mark_program(axis, record, label=axis is ax)
-        ax.legend(loc="upper left")
-        data = drawn_frame(drawn, ["panel"])
-        counts = data[data["panel"] == "US Border Patrol"]
-        missing = sorted({COUNTRY_NAMES[n] for n, _, _ in lines}
-                         - set(counts.loc[counts["year"] == first, "label"]))
-        rates = data[data["panel"] == rate_panel]
-        top = rates.sort_values(["value", "label"]).iloc[-1] if len(rates) else None
-        rate_text = ("no population figures are available" if top is None else
-                     f"the highest rate is {top['label']}'s {top['value']:.1f} per 100,000 "
-                     f"in FY{int(top['year'])}")
-        meta = chart_meta(
-            "uac-apprehensions",
-            "Unaccompanied children apprehended at the US southwest border",
-            f"US Border Patrol apprehensions by country of origin, fiscal years {first}-{last}: "
-            "counts, and per 100,000 children in each country.",
-            "US Border Patrol apprehensions of unaccompanied children at the southwest border "
-            "by country, from us_uac_apprehensions in child_deportations_by_year.csv, and "
-            "per_100k_children (World Bank population aged 0-14).",
-            f"Two line charts of unaccompanied children apprehended at the US southwest "
-            f"border, FY{first}-FY{last}, for {country_list(countries)}, "
-            f"with all nationalities dashed; all nationalities range "
-            f"{year_range_text(counts.loc[counts['label'] == 'All nationalities', 'value'])}. "
-            f"Series missing in FY{first}: {', '.join(missing) or 'none'}. The lower panel "
-            f"divides by each country's children aged 0-14; {rate_text}.",
-            data, record,
-            ["Apprehension events; fiscal years (October-September). Missing points are "
-             "years with no published figure.",
-             "Rates divide fiscal-year events by the calendar-year population of the same "
-             f"number (World Bank WDI{_population_caveat(record)})."],
-            notes_from=counts)
-        return finish(fig, meta, hspace=0.3)
+    counts_marks, rate_marks, drawn = [], [], []
+    for nat, color, style in lines:
+        rows = deportation_series_rows(record, "us_uac_apprehensions", nat)
+        rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+        line, part = line_of(rows, COUNTRY_NAMES[nat], color, style)
+        counts_marks.append(line)
+        drawn.append(part.assign(panel="US Border Patrol"))
+        if nat == "ALL":
+            continue
+        rate = rows.assign(value=rows["per_100k_children"],
+                           unit="per 100,000 children aged 0-14",
+                           source_ids=rows["source_ids"].str.cat(
+                               rows["population_source_ids"].fillna(""), sep=";")
+                           .str.strip(";"),
+                           figure_ids=rows["figure_ids"].str.cat(
+                               rows["population_figure_ids"].fillna(""), sep=";")
+                           .str.strip(";"))
+        line, part = line_of(rate, COUNTRY_NAMES[nat], color, style)
+        rate_marks.append(line)
+        drawn.append(part.assign(panel=rate_panel))
+    panels = (
+        Panel(title="Apprehensions (events)", marks=tuple(counts_marks),
+              rules=(program_rule(record, label=True),), legend=Legend("upper left")),
+        Panel(title=rate_panel, marks=tuple(rate_marks), rules=(program_rule(record),),
+              years=(first, last)),
+    )
+    data = drawn_frame(drawn, ["panel"])
+    counts = data[data["panel"] == "US Border Patrol"]
+    missing = sorted({COUNTRY_NAMES[n] for n, _, _ in lines}
+                     - set(counts.loc[counts["year"] == first, "label"]))
+    rates = data[data["panel"] == rate_panel]
+    top = rates.sort_values(["value", "label"]).iloc[-1] if len(rates) else None
+    rate_text = ("no population figures are available" if top is None else
+                 f"the highest rate is {top['label']}'s {top['value']:.1f} per 100,000 "
+                 f"in FY{int(top['year'])}")
+    meta = chart_meta(
+        "uac-apprehensions",
+        "Unaccompanied children apprehended at the US southwest border",
+        f"US Border Patrol apprehensions by country of origin, fiscal years {first}-{last}: "
+        "counts, and per 100,000 children in each country.",
+        "US Border Patrol apprehensions of unaccompanied children at the southwest border "
+        "by country, from us_uac_apprehensions in child_deportations_by_year.csv, and "
+        "per_100k_children (World Bank population aged 0-14).",
+        f"Two line charts of unaccompanied children apprehended at the US southwest "
+        f"border, FY{first}-FY{last}, for {country_list(countries)}, "
+        f"with all nationalities dashed; all nationalities range "
+        f"{year_range_text(counts.loc[counts['label'] == 'All nationalities', 'value'])}. "
+        f"Series missing in FY{first}: {', '.join(missing) or 'none'}. The lower panel "
+        f"divides by each country's children aged 0-14; {rate_text}.",
+        data, record,
+        ["Apprehension events; fiscal years (October-September). Missing points are "
+         "years with no published figure.",
+         "Rates divide fiscal-year events by the calendar-year population of the same "
+         f"number (World Bank WDI{_population_caveat(record)})."],
+        notes_from=counts)
+    return ChartSpec(meta, 7.4, panels, nrows=2, ncols=1, sharex=True,
+                     layout={"hspace": 0.3})
+
+
+def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 2018,
+                      countries: tuple[str, ...] = ("GTM", "HND", "SLV", "MEX")) -> Figure:
+    """Unaccompanied children apprehended by the US (see uac_apprehensions_spec)."""
+    return draw(uac_apprehensions_spec(record, first, last, countries))
 
 
 # --------------------------------------------------------------------------------------
@@ -251,55 +242,58 @@ SIDE_COLORS = {"mx": COLORS["vermillion"], "us": COLORS["blue"]}
 ORDER_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 
 
-def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+def mexico_vs_us_spec(record: ProcessedTables, first: int = 2008,
+                      last: int = 2017) -> ChartSpec:
     """Mexico's against the US's apprehensions and deportations, one kind of count per
     panel, each headlined by the years each side is higher (true of every year shown)."""
     first, last = params.years(first, last, covered_years(record))
     frame = versus_frame(record, first, last)
-    with house_style():
-        fig, axes = new_figure(8.8, nrows=len(VERSUS_PANELS), ncols=1, sharex=True)
-        drawn = []
-        for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
-            panel = frame[frame["panel"] == title]
-            within_side: dict[str, int] = {}
-            for _, rows in panel.groupby("order", sort=True):
-                first_row = rows.iloc[0]
-                nth = within_side.get(first_row["side"], 0)
-                within_side[first_row["side"]] = nth + 1
-                style, marker = ORDER_STYLES[nth % len(ORDER_STYLES)]
-                drawn.append(draw_line(ax, rows.drop(columns=["label"]), first_row["label"],
-                                       SIDE_COLORS[first_row["side"]], style, marker))
-            ax.set_title(title)
-            thousands(ax)
-            ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.45)  # room for the legend
-            year_axis(ax, first, last)
-            mark_program(ax, record, label=ax is axes[0, 0])
-            ax.legend(loc="upper left", fontsize=6.5)
-        data = drawn_frame(drawn, ["panel", "side", "order"])
-        cmp = comparisons(frame[frame["value"].notna()])
-        for ax, (title, _) in zip(axes[:, 0], VERSUS_PANELS, strict=True):
-            ax.set_title(title, pad=15)
-            ax.text(0, 1.015, comparison_text(cmp[title]), transform=ax.transAxes,
-                    ha="left", va="bottom", fontsize=7.5, color="#333333",
-                    gid=f"comparison-{title}")
-        data = data.assign(overtakes=data["panel"].map(
-            {p: c["overtakes"] for p, c in cmp.items()}).astype("Int64"))
-        meta = chart_meta(
-            "mexico-vs-us",
-            "Mexico against the United States: who stopped and sent back more",
-            f"Apprehensions and deportations by Mexico and by the US, {first}-{last}; each "
-            "panel compares one kind of count. Mexico's child counts cover minors of every "
-            "nationality, accompanied or not; the US's only unaccompanied children.",
-            "Three panels comparing Mexico and the US: children apprehended, children "
-            "returned or removed, and Central Americans of all ages returned or removed; "
-            "each states the years in which Mexico's figure is higher and those in which "
-            "the US's is.",
-            "Three line charts. " + " ".join(
-                f"{p}: {comparison_text(c)}." for p, c in cmp.items()),
-            data, record,
-            ["Mexico's series count events of all minors (accompanied or not); the US child "
-             "series count unaccompanied children only, so Mexico's lines include children "
-             "the US lines leave out. The comparison above each panel sets the first-listed "
-             "series of each side against each other by year label (fiscal against calendar "
-             "year). Vermillion: Mexico; blue: the US."])
-        return finish(fig, meta, hspace=0.62, top_extra_in=0.35)
+    cmp = comparisons(frame[frame["value"].notna()])
+    panels, drawn = [], []
+    for number, (title, _) in enumerate(VERSUS_PANELS):
+        panel = frame[frame["panel"] == title]
+        within_side: dict[str, int] = {}
+        marks = []
+        for _, rows in panel.groupby("order", sort=True):
+            first_row = rows.iloc[0]
+            nth = within_side.get(first_row["side"], 0)
+            within_side[first_row["side"]] = nth + 1
+            style, marker = ORDER_STYLES[nth % len(ORDER_STYLES)]
+            line, part = line_of(rows.drop(columns=["label"]), first_row["label"],
+                                 SIDE_COLORS[first_row["side"]], style, marker)
+            marks.append(line)
+            drawn.append(part)
+        panels.append(Panel(
+            title=title, title_pad=15, marks=tuple(marks), years=(first, last),
+            scale=Scale(bottom=0, headroom=1.45),  # room for the legend
+            rules=(program_rule(record, label=number == 0),),
+            legend=Legend("upper left", fontsize=6.5),
+            headline=comparison_text(cmp[title])))
+    data = drawn_frame(drawn, ["panel", "side", "order"])
+    data = data.assign(overtakes=data["panel"].map(
+        {p: c["overtakes"] for p, c in cmp.items()}).astype("Int64"))
+    meta = chart_meta(
+        "mexico-vs-us",
+        "Mexico against the United States: who stopped and sent back more",
+        f"Apprehensions and deportations by Mexico and by the US, {first}-{last}; each "
+        "panel compares one kind of count. Mexico's child counts cover minors of every "
+        "nationality, accompanied or not; the US's only unaccompanied children.",
+        "Three panels comparing Mexico and the US: children apprehended, children "
+        "returned or removed, and Central Americans of all ages returned or removed; "
+        "each states the years in which Mexico's figure is higher and those in which "
+        "the US's is.",
+        "Three line charts. " + " ".join(
+            f"{p}: {comparison_text(c)}." for p, c in cmp.items()),
+        data, record,
+        ["Mexico's series count events of all minors (accompanied or not); the US child "
+         "series count unaccompanied children only, so Mexico's lines include children "
+         "the US lines leave out. The comparison above each panel sets the first-listed "
+         "series of each side against each other by year label (fiscal against calendar "
+         "year). Vermillion: Mexico; blue: the US."])
+    return ChartSpec(meta, 8.8, tuple(panels), nrows=len(VERSUS_PANELS), ncols=1,
+                     sharex=True, layout={"hspace": 0.62, "top_extra_in": 0.35})
+
+
+def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+    """Mexico against the US, one kind of count per panel (see mexico_vs_us_spec)."""
+    return draw(mexico_vs_us_spec(record, first, last))

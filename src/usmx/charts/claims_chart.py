@@ -1,4 +1,4 @@
-"""The claims scoreboard (each chart: see ``usmx.charts``)."""
+"""The claims scoreboard (each chart: see ``usmx.charts``), as a spec and drawn."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from usmx.analysis.processed import ProcessedTables
+from usmx.charts.draw import draw
 from usmx.charts.parts import chart_meta
-from usmx.charts.style import (
-    finish,
-    new_figure,
-)
-from usmx.charts.theme import COLORS, VERDICT_COLORS, house_style
+from usmx.charts.spec import ChartSpec, Line, Panel, Rule, Scale, Text
+from usmx.charts.theme import COLORS, INK, VERDICT_COLORS
 from usmx.schema import VERDICT_LABELS
 
 # --------------------------------------------------------------------------------------
@@ -23,7 +21,7 @@ from usmx.schema import VERDICT_LABELS
 
 
 
-def claims_scoreboard(record: ProcessedTables) -> Figure:
+def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
     """Each claim, by its label: the record's figure as a share of the article's (100 % =
     the same) on one scale fitted to the data, and the verdict; the two figures in words in
     a column of their own, clear of the dots."""
@@ -33,59 +31,61 @@ def claims_scoreboard(record: ProcessedTables) -> Figure:
               for c in claims.itertuples()]
     top = max([100.0, *[v for v in shares if v is not None]])
     right_edge = math.ceil((top * 1.08) / 25) * 25  # a little room past the largest dot
-    with house_style():
-        fig, axes = new_figure(0.46 * len(claims) + 1.9)
-        ax = axes[0, 0]
-        ax.grid(axis="y", visible=False)
-        ax.grid(axis="x", visible=True)
-        count = len(claims)
-        rows = []
-        for position, claim in claims.iterrows():
-            ypos = count - 1 - position
-            color = VERDICT_COLORS[claim["verdict"]]
-            share = shares[position]
-            if share is not None:
-                ax.plot([100, share], [ypos, ypos], color=color, linewidth=1.2, zorder=2)
-                ax.plot(share, ypos, "o", color=color, markersize=7, zorder=3,
-                        gid=f"claim-{claim['claim_id']}")
-                words = f"record {claim['record_figure']}; article {claim['figure_printed']}"
-            else:
-                words = "no number to compare"
-            ax.text(1.03, ypos, "\n".join(textwrap.wrap(words, 40)), va="center",
-                    fontsize=6.5, color="#444444", transform=ax.get_yaxis_transform(),
-                    gid=f"words-{claim['claim_id']}")
-            rows.append({"claim_id": claim["claim_id"], "label": claim["label"],
-                         "verdict": claim["verdict"],
-                         "verdict_label": VERDICT_LABELS[claim["verdict"]],
-                         "article_value": claim["article_value"],
-                         "record_value": claim["record_value"],
-                         "record_share_pct": None if share is None else round(share, 1),
-                         "source_ids": claim["source_ids"], "figure_ids": claim["figure_ids"]})
-        ax.axvline(100, color=COLORS["black"], linewidth=0.8, linestyle=":")
-        ax.text(100, count - 0.35, "the article's figure", ha="center", va="bottom", fontsize=7)
-        ax.set_yticks(range(count))
-        ax.set_yticklabels(["\n".join([*textwrap.wrap(label, 48),
-                                        f"({VERDICT_LABELS[verdict]})"])
-                            for label, verdict in zip(claims["label"][::-1],
-                                                      claims["verdict"][::-1], strict=True)],
-                           fontsize=7.2, color="#222222")
-        ax.set_xlim(0, right_edge)
-        ax.set_ylim(-0.6, count)
-        ax.set_xlabel("The record's figure as a share of the article's (%)")
-        data = pd.DataFrame(rows)
-        meta = chart_meta(
-            "claims-scoreboard",
-            "The article's claims against the public record",
-            "For each numeric claim, the record's nearest comparable figure as a share of "
-            "the article's; every claim's verdict under its label.",
-            f"Scoreboard of the article's {count} checkable statements, from claims.csv.",
-            "Dot chart. " + " ".join(
-                f"{claim.label}: {claim.verdict_label.lower()}"
-                + (f" (record {claim.record_share_pct:.0f}% of the article's figure)"
-                   if pd.notna(claim.record_share_pct) else "") + "."
-                for claim in data.itertuples()),
-            data, record,
-            ["Verdicts and record figures are computed from the processed record; see "
-             "claims.csv for the reasons and notebooks/04-claims-check.ipynb for the figures "
-             "behind each."])
-        return finish(fig, meta, left=0.33, right=0.64)
+    count = len(claims)
+    marks, rows = [], []
+    for position, claim in claims.iterrows():
+        ypos = count - 1 - position
+        color = VERDICT_COLORS[claim["verdict"]]
+        share = shares[position]
+        if share is not None:
+            marks.append(Line(None, (100, share), (ypos, ypos), color, marker=None,
+                              width=1.2, zorder=2))
+            marks.append(Line(None, (share,), (ypos,), color, style="None", marker="o",
+                              markersize=7, zorder=3, gid=f"claim-{claim['claim_id']}"))
+            words = f"record {claim['record_figure']}; article {claim['figure_printed']}"
+        else:
+            words = "no number to compare"
+        marks.append(Text(1.03, ypos, "\n".join(textwrap.wrap(words, 40)), 6.5,
+                          gid=f"words-{claim['claim_id']}", coords="yaxis", ha="left",
+                          va="center", color=INK["subtitle"]))
+        rows.append({"claim_id": claim["claim_id"], "label": claim["label"],
+                     "verdict": claim["verdict"],
+                     "verdict_label": VERDICT_LABELS[claim["verdict"]],
+                     "article_value": claim["article_value"],
+                     "record_value": claim["record_value"],
+                     "record_share_pct": None if share is None else round(share, 1),
+                     "source_ids": claim["source_ids"], "figure_ids": claim["figure_ids"]})
+    marks.append(Text(100, count - 0.35, "the article's figure", 7, color=None))
+    panel = Panel(
+        marks=tuple(marks), grid="x",
+        rules=(Rule(100, COLORS["black"], ":", 0.8),),
+        yticks=tuple((position, "\n".join([*textwrap.wrap(label, 48),
+                                            f"({VERDICT_LABELS[verdict]})"]))
+                     for position, (label, verdict) in enumerate(zip(
+                         claims["label"][::-1], claims["verdict"][::-1], strict=True))),
+        ytick_style=(7.2, INK["tick"]), xlim=(0, right_edge),
+        scale=Scale(limits=(-0.6, count), thousands=False),
+        xlabel="The record's figure as a share of the article's (%)")
+    data = pd.DataFrame(rows)
+    meta = chart_meta(
+        "claims-scoreboard",
+        "The article's claims against the public record",
+        "For each numeric claim, the record's nearest comparable figure as a share of "
+        "the article's; every claim's verdict under its label.",
+        f"Scoreboard of the article's {count} checkable statements, from claims.csv.",
+        "Dot chart. " + " ".join(
+            f"{claim.label}: {claim.verdict_label.lower()}"
+            + (f" (record {claim.record_share_pct:.0f}% of the article's figure)"
+               if pd.notna(claim.record_share_pct) else "") + "."
+            for claim in data.itertuples()),
+        data, record,
+        ["Verdicts and record figures are computed from the processed record; see "
+         "claims.csv for the reasons and notebooks/04-claims-check.ipynb for the figures "
+         "behind each."])
+    return ChartSpec(meta, 0.46 * count + 1.9, (panel,),
+                     layout={"left": 0.33, "right": 0.64})
+
+
+def claims_scoreboard(record: ProcessedTables) -> Figure:
+    """The article's claims against the record (see claims_scoreboard_spec)."""
+    return draw(claims_scoreboard_spec(record))

@@ -16,9 +16,11 @@ from matplotlib.figure import Figure
 
 from usmx.analysis import params
 from usmx.analysis.views import covered_years
-from usmx.charts.catalog import CHARTS
+from usmx.charts.catalog import CHARTS, SPECS
+from usmx.charts.draw import draw
 from usmx.charts.i18n import LANGUAGES, language
 from usmx.charts.render import FORMATS, render
+from usmx.charts.spec import digest
 from usmx.engine.stamps import Reads, chart_current, chart_digest, code_version
 from usmx.rawio import csv_bytes, write_atomic
 
@@ -71,14 +73,42 @@ def newsroom_csv(data, source_details) -> bytes:
     return b"\xef\xbb\xbf" + csv_bytes(out)
 
 
-def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict, list[str]]:
-    code, name = job
-    record = Reads(_JOB["record"])
+def spec_stamp(spec, lang: str, formats) -> str:
+    """What one edition of a chart draws: its spec, language, formats and the code."""
+    return digest(spec, lang, list(formats), code_version())
+
+
+def _spec(code: str, name: str, record, options) -> tuple:
+    """A chart's spec in a language, with the tables it read."""
+    reads = Reads(record)
     with language(code):
-        fig = CHARTS[name](record, **_JOB["options"].get(name, {}))
+        spec = SPECS[name](reads, **options.get(name, {}))
+    return spec, sorted(reads.read)
+
+
+def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict, list[str], str]:
+    code, name = job
+    spec, reads = _spec(code, name, _JOB["record"], _JOB["options"])
+    with language(code):
+        fig = draw(spec)
     outdir = _JOB["outdirs"][code]
     return (chart_files(fig, outdir, _JOB["formats"]), manifest_entry(fig, _JOB["formats"]),
-            sorted(record.read))
+            reads, spec_stamp(spec, code, _JOB["formats"]))
+
+
+def _drawn_alike(stamps, jobs, record, options, formats, outdirs) -> list[tuple]:
+    """The jobs whose spec is the one their files were drawn from: a table they read
+    changed, but not what they draw (specs are computed without drawing)."""
+    alike = []
+    for code, name in jobs:
+        entry = stamps.get(f"chart:{code}:{name}")
+        if not entry or not entry.get("spec") or not all(
+                (outdirs[code] / f"{name}.{fmt}").exists() for fmt in formats):
+            continue
+        spec, reads = _spec(code, name, record, options)
+        if entry["spec"] == spec_stamp(spec, code, formats):
+            alike.append((code, name, reads))
+    return alike
 
 
 def chart_options(name: str) -> set[str]:
@@ -183,8 +213,17 @@ def export_all(record, outdir: Path, names=None, *, options=None,
             stamps, job[0], job[1], outdirs[job[0]], options.get(job[1], {}), formats,
             table_paths)]
         jobs = [job for job in jobs if job not in skipped]
+        for code, name, reads in _drawn_alike(stamps, jobs, record, options, formats,
+                                              outdirs):
+            jobs.remove((code, name))
+            skipped.append((code, name))
+            stamps.entries[f"chart:{code}:{name}"].update(digest=chart_digest(
+                code, name, reads, options.get(name, {}), formats, table_paths), reads=reads)
+            if counts is not None:
+                counts["alike"] = counts.get("alike", 0) + 1
     if counts is not None:
         counts.update(drawn=len(jobs), skipped=len(skipped))
+        counts.setdefault("alike", 0)
     if stamps is not None:
         stamps.entries["charts"] = {"digest": code_version(), "reads": [],
                                     "formats": list(formats),
@@ -199,10 +238,12 @@ def export_all(record, outdir: Path, names=None, *, options=None,
     else:
         done = {job: _chart_job(job) for job in jobs}
     files: dict[Path, bytes] = {}
-    for job, (_, _, reads) in done.items():
+    for job, (_, _, reads, drawn_from) in done.items():
         if stamps is not None:
-            stamps.set(f"chart:{job[0]}:{job[1]}", chart_digest(
-                *job, reads, options.get(job[1], {}), formats, table_paths), reads)
+            key = f"chart:{job[0]}:{job[1]}"
+            stamps.set(key, chart_digest(*job, reads, options.get(job[1], {}), formats,
+                                         table_paths), reads)
+            stamps.entries[key]["spec"] = drawn_from
     for code, folder in outdirs.items():
         drawn = [name for name in names if (code, name) in done]
         for name in drawn:

@@ -1,33 +1,38 @@
-"""Charts of US money for Mexico, alone and beside child deportations (see ``usmx.charts``)."""
+"""Charts of US money for Mexico, alone and beside child deportations (see ``usmx.charts``).
+Each ``*_spec`` function computes the chart as data (``usmx.charts.spec``); the function of
+the chart's name draws it (``usmx.charts.draw``)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from usmx.analysis import params
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 from usmx.analysis.views import covered_years
+from usmx.charts.draw import draw
 from usmx.charts.parts import (
-    GAP_HATCH,
     chart_meta,
     country_list,
-    draw_line,
     drawn_frame,
-    mark_program,
+    line_of,
     program_date,
+    program_rule,
     year_range_text,
 )
-from usmx.charts.style import (
-    finish,
-    new_figure,
-    thousands,
-    year_axis,
-    year_position,
+from usmx.charts.spec import Bar, ChartSpec, Legend, Line, Panel, Scale, Text
+from usmx.charts.style import year_position
+from usmx.charts.theme import (
+    ACCOUNT_COLORS,
+    ALLOCATION_HATCH,
+    COLORS,
+    GAP_HATCH,
+    INK,
+    MX_ORANGE,
+    MX_VERMILLION,
+    US_BLUE,
 )
-from usmx.charts.theme import ACCOUNT_COLORS, COLORS, MX_ORANGE, MX_VERMILLION, US_BLUE, house_style
 from usmx.schema import COUNTRY_NAMES
 
 # --------------------------------------------------------------------------------------
@@ -35,7 +40,8 @@ from usmx.schema import COUNTRY_NAMES
 # --------------------------------------------------------------------------------------
 
 FUNDING_ACCOUNTS = ("INCLE", "ESF", "FMF")
-ALLOCATION_HATCH = "...."
+LEGEND_ORDER = ("merida", "account", "request", "zero", "outline", "gap", "obligated",
+                "disbursed")  # keys of usmx.charts.draw.BAR_KEYS, in the legend's order
 LINE_STAGES = (("obligated", "Obligated", "-", "o"), ("disbursed", "Disbursed", "--", "s"))
 
 
@@ -44,25 +50,25 @@ def _bar_style(account: str, row) -> dict:
     all the money in the account; white with a dashed edge = a request."""
     color = ACCOUNT_COLORS[account]
     if row["stage"] == "requested":
-        return dict(facecolor="white", edgecolor=color, linestyle="--", linewidth=1.0)
+        return dict(facecolor=INK["paper"], edgecolor=color, linestyle="--", linewidth=1.0)
     if row["scope"] == "account":
-        return dict(facecolor=color, edgecolor="white", hatch=ALLOCATION_HATCH, linewidth=0)
+        return dict(facecolor=color, edgecolor=INK["paper"], hatch=ALLOCATION_HATCH, linewidth=0)
     return dict(facecolor=color, edgecolor=color, linewidth=0)
 
 
-def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambda fy: fy,
+def funding_panel(record: ProcessedTables, first: int, last: int, x_of=lambda fy: fy,
                   width: float = 0.72, lines: bool = True,
-                  headroom: float = 1.1) -> tuple[list[dict], list]:
+                  headroom: float = 1.1) -> tuple[list, list[dict], tuple[str, ...], float]:
     """US money for Mexico in the Mérida accounts, FY``first``-FY``last``: the best available
     figure per year and account (``mexico_funding_by_fy``) as stacked bars, the Mérida total
     as a dashed outline where the bar is not all Mérida money, and all US assistance
-    obligated and disbursed (ForeignAssistance.gov) as lines. Returns the rows drawn and
-    the legend handles. Every chart that shows the money uses this, so a year is drawn the
-    same everywhere."""
+    obligated and disbursed (ForeignAssistance.gov) as lines. Returns the marks, the rows
+    drawn, the legend's keys and the top of the scale. Every chart that shows the money
+    uses this, so a year is drawn the same everywhere."""
     best = record["mexico_funding_by_fy"]
     best = best[(best["fiscal_year"] >= first) & (best["fiscal_year"] <= last)]
     merida = record["merida_mexico_by_fy"].set_index(["fiscal_year", "account"])
-    rows, top, seen = [], 0.0, set()
+    marks, rows, top, seen = [], [], 0.0, set()
     for fy in range(first, last + 1):
         xpos = x_of(fy)
         cells = best[best["fiscal_year"] == fy].set_index("account")
@@ -79,13 +85,13 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
             scopes.add(cell["scope"])
             kind = "request" if cell["stage"] == "requested" else cell["scope"]
             if value > 0:
-                ax.bar(xpos, value, bottom=bottom, width=width, gid=f"bar-{account}-{fy}",
-                       **_bar_style(account, cell))
+                marks.append(Bar(xpos, value, width, f"bar-{account}-{fy}", bottom=bottom,
+                                 **_bar_style(account, cell)))
                 drawn_as = "bar"
             else:  # a published zero is drawn as zero: a short rule on the baseline
-                ax.plot([xpos - width / 2, xpos + width / 2], [bottom, bottom],
-                        color=ACCOUNT_COLORS[account], linewidth=2.2, solid_capstyle="butt",
-                        gid=f"zero-{account}-{fy}")
+                marks.append(Line(None, (xpos - width / 2, xpos + width / 2),
+                                  (bottom, bottom), ACCOUNT_COLORS[account], marker=None,
+                                  gid=f"zero-{account}-{fy}", width=2.2, capstyle="butt"))
                 drawn_as = "zero"
             seen.add(kind if value > 0 else "zero")
             rows.append({"fiscal_year": fy, "account": account,
@@ -99,8 +105,8 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
         if (total is not None and pd.notna(total["amount_usd"])
                 and (missing or scopes != {"merida"})):
             outline = float(total["amount_usd"]) / 1e6
-            ax.bar(xpos, outline, width=width + 0.08, fill=False, edgecolor="#333333",
-                   linestyle=(0, (3, 2)), linewidth=0.9, gid=f"outline-{fy}")
+            marks.append(Bar(xpos, outline, width + 0.08, f"outline-{fy}", fill=False,
+                             edgecolor=INK["note"], linestyle=(0, (3, 2)), linewidth=0.9))
             rows.append({"fiscal_year": fy, "account": "TOTAL",
                          "amount_usd": int(total["amount_usd"]), "drawn_as": "outline",
                          "series": "merida_appropriations", "scope": "merida",
@@ -109,14 +115,13 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
             height = max(height, outline)
             seen.add("outline")
         if len(missing) == len(FUNDING_ACCOUNTS) and height == 0:
-            ax.bar(xpos, 40, width=width, **GAP_HATCH, gid=f"gap-{fy}")
-            ax.text(xpos, 48, "no\nfigure", ha="center", va="bottom", fontsize=6.5,
-                    color="#666666", gid=f"gaptext-{fy}")
+            marks.append(Bar(xpos, 40, width, f"gap-{fy}", **GAP_HATCH))
+            marks.append(Text(xpos, 48, "no\nfigure", 6.5, gid=f"gaptext-{fy}"))
             height = 75
             seen.add("gap")
         elif missing:
-            ax.text(xpos, height + 6, "no figure:\n" + "\n".join(missing), ha="center",
-                    va="bottom", fontsize=6, color="#666666", gid=f"gaptext-{fy}")
+            marks.append(Text(xpos, height + 6, "no figure:\n" + "\n".join(missing), 6,
+                              gid=f"gaptext-{fy}"))
             height += 30
         top = max(top, height)
     if lines:
@@ -130,8 +135,9 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
             xs = [x_of(int(fy)) for fy in stage_rows["fiscal_year"]]
             ys = stage_rows["amount_usd"].astype("Float64").to_numpy(dtype=float,
                                                                       na_value=np.nan) / 1e6
-            ax.plot(xs, ys, linestyle=style, marker=marker, markersize=3.2, linewidth=1.1,
-                    color=COLORS["black"], gid=f"line-{stage}", zorder=4)
+            marks.append(Line(None, tuple(float(x) for x in xs), tuple(float(y) for y in ys),
+                              COLORS["black"], style=style, marker=marker,
+                              gid=f"line-{stage}", width=1.1, markersize=3.2, zorder=4))
             top = max(top, float(np.nanmax(ys)))
             seen.add(stage)
             for line_row in stage_rows.itertuples():
@@ -142,32 +148,8 @@ def funding_panel(ax, record: ProcessedTables, first: int, last: int, x_of=lambd
                              "stage": stage, "status": line_row.status,
                              "source_ids": line_row.source_ids,
                              "figure_ids": line_row.figure_ids})
-    ax.set_ylim(0, top * headroom if top else 1)
-    return rows, _funding_legend(seen)
-
-
-def _funding_legend(seen: set[str]) -> list:
-    from matplotlib.lines import Line2D
-
-    handles = [Patch(facecolor=ACCOUNT_COLORS[a], label=a) for a in FUNDING_ACCOUNTS]
-    grey = "#777777"
-    entries = [
-        ("merida", Patch(facecolor=grey, label="Solid: Mérida appropriation")),
-        ("account", Patch(facecolor=grey, edgecolor="white", hatch=ALLOCATION_HATCH,
-                          linewidth=0, label="Dotted: State allocation, whole account")),
-        ("request", Patch(facecolor="white", edgecolor=grey, linestyle="--",
-                          label="Dashed edge: request")),
-        ("zero", Line2D([], [], color=grey, linewidth=2.2,
-                        label="Thin rule: a published zero")),
-        ("outline", Patch(fill=False, edgecolor="#333333", linestyle=(0, (3, 2)),
-                          label="Dashed outline: Mérida total")),
-        ("gap", Patch(**GAP_HATCH, label="No figure in any series")),
-        ("obligated", Line2D([], [], color="black", marker="o", markersize=3.2,
-                             label="Obligated, all US aid")),
-        ("disbursed", Line2D([], [], color="black", linestyle="--", marker="s",
-                             markersize=3.2, label="Disbursed, all US aid")),
-    ]
-    return handles + [h for key, h in entries if key in seen]
+    keys = (*FUNDING_ACCOUNTS, *(key for key in LEGEND_ORDER if key in seen))
+    return marks, rows, keys, top * headroom if top else 1
 
 
 def funding_notes(data: pd.DataFrame) -> list[str]:
@@ -206,46 +188,47 @@ def _years(years) -> str:
     return ", ".join(spans)
 
 
-def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+def merida_by_account_spec(record: ProcessedTables, first: int = 2008,
+                           last: int = 2017) -> ChartSpec:
     """US money for Mexico in the Mérida accounts by fiscal year, stacked by account, with
     each bar's scope and stage shown by its fill, and US aid obligated and disbursed."""
     first, last = params.years(first, last, covered_years(record))
-    with house_style():
-        fig, axes = new_figure(5.4)
-        ax = axes[0, 0]
-        rows, handles = funding_panel(ax, record, first, last, headroom=1.5)
-        years = list(range(first, last + 1))
-        ax.set_xlim(first - 0.6, last + 0.6)
-        ax.set_xticks(years)
-        ax.set_xticklabels([f"FY{y % 100:02d}" for y in years])
-        ax.set_ylabel("US$ million (nominal)")
-        ax.tick_params(axis="x", length=0)
-        thousands(ax)
-        ax.legend(handles=handles, loc="upper center", ncols=3, fontsize=6.3)
-        data = pd.DataFrame(rows)
-        bars = data[data["drawn_as"] == "bar"]
-        gaps = sorted(data.loc[data["drawn_as"] == "gap", "fiscal_year"].unique())
-        extra = [*funding_notes(data),
-                 "FY2008 includes the FY2009 'bridge' funds enacted with it. INCLE: narcotics "
-                 "control and law enforcement; ESF: Economic Support Fund; FMF: Foreign "
-                 "Military Financing."]
-        meta = chart_meta(
-            "merida-by-account",
-            "US money for Mexico's security, by fiscal year and account",
-            f"Mérida appropriations, or State allocations of the whole account where no "
-            f"Mérida figure exists, FY{first}-FY{last}, US$ million; lines: all US aid to "
-            f"Mexico obligated and disbursed.",
-            "US money for Mexico in the Mérida accounts (INCLE, ESF, FMF) by US fiscal year, "
-            "from mexico_funding_by_fy.csv, with ForeignAssistance.gov obligations and "
-            "disbursements from funding_series_by_fy.csv.",
-            f"Stacked bar chart of US money for Mexico by fiscal year {first}-{last} and "
-            f"account (INCLE, ESF, FMF); solid bars are Mérida appropriations, dotted bars "
-            f"State allocations of the whole account, white bars requests. Account figures "
-            f"range {year_range_text(bars['amount_usd'] / 1e6)} million dollars. Two black lines "
-            f"show all US aid to Mexico obligated and disbursed. Years with an account "
-            f"missing: {', '.join(str(y) for y in gaps) or 'none'}.",
-            data, record, extra)
-        return finish(fig, meta)
+    marks, rows, keys, top = funding_panel(record, first, last, headroom=1.5)
+    years = list(range(first, last + 1))
+    panel = Panel(marks=tuple(marks), scale=Scale(limits=(0, top)),
+                  xlim=(first - 0.6, last + 0.6),
+                  xticks=tuple((y, f"FY{y % 100:02d}") for y in years),
+                  ylabel="US$ million (nominal)",
+                  legend=Legend("upper center", fontsize=6.3, ncols=3, entries=keys))
+    data = pd.DataFrame(rows)
+    bars = data[data["drawn_as"] == "bar"]
+    gaps = sorted(data.loc[data["drawn_as"] == "gap", "fiscal_year"].unique())
+    extra = [*funding_notes(data),
+             "FY2008 includes the FY2009 'bridge' funds enacted with it. INCLE: narcotics "
+             "control and law enforcement; ESF: Economic Support Fund; FMF: Foreign "
+             "Military Financing."]
+    meta = chart_meta(
+        "merida-by-account",
+        "US money for Mexico's security, by fiscal year and account",
+        f"Mérida appropriations, or State allocations of the whole account where no "
+        f"Mérida figure exists, FY{first}-FY{last}, US$ million; lines: all US aid to "
+        f"Mexico obligated and disbursed.",
+        "US money for Mexico in the Mérida accounts (INCLE, ESF, FMF) by US fiscal year, "
+        "from mexico_funding_by_fy.csv, with ForeignAssistance.gov obligations and "
+        "disbursements from funding_series_by_fy.csv.",
+        f"Stacked bar chart of US money for Mexico by fiscal year {first}-{last} and "
+        f"account (INCLE, ESF, FMF); solid bars are Mérida appropriations, dotted bars "
+        f"State allocations of the whole account, white bars requests. Account figures "
+        f"range {year_range_text(bars['amount_usd'] / 1e6)} million dollars. Two black lines "
+        f"show all US aid to Mexico obligated and disbursed. Years with an account "
+        f"missing: {', '.join(str(y) for y in gaps) or 'none'}.",
+        data, record, extra)
+    return ChartSpec(meta, 5.4, (panel,))
+
+
+def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+    """US money for Mexico by fiscal year and account (see merida_by_account_spec)."""
+    return draw(merida_by_account_spec(record, first, last))
 
 
 # --------------------------------------------------------------------------------------
@@ -253,15 +236,16 @@ def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 20
 # --------------------------------------------------------------------------------------
 
 
-def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
-                                  last: int = 2017,
-                                  countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
+def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 2008,
+                                       last: int = 2017,
+                                       countries: tuple[str, ...] = ("GTM", "HND", "SLV")
+                                       ) -> ChartSpec:
     """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
     all nationalities and then each of ``countries``. No dual axis; July 2014 marked in
     every panel."""
     first, last = params.years(first, last, covered_years(record))
     countries = tuple(params.choice(countries, ("GTM", "HND", "SLV"), "country"))
-    panels = [
+    chosen = [
         ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
                  ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
                  ("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
@@ -271,64 +255,69 @@ def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
                ("received_minors_from_mexico", "Minors returned from Mexico (origin "
                 "country's count)", MX_VERMILLION, "-")]) for c in countries],
     ]
-    with house_style():
-        fig, axes = new_figure(10.4, nrows=len(panels) + 1, ncols=1, sharex=True,
-                               height_ratios=[2.0] + [1] * len(panels))
-        ax0 = axes[0, 0]
-        money, handles = funding_panel(ax0, record, first, last,
-                                       x_of=lambda fy: year_position(fy, "us_fiscal"),
-                                       width=0.8, headroom=2.0)
-        rows = [{"panel": "US money for Mexico", "label": r["account"],
-                 "series": r["series"], "year": r["fiscal_year"], "year_basis": "us_fiscal",
-                 "nationality": None, "measure": f"{r['stage'] or 'no figure'} "
-                 f"({r['scope'] or 'none'})", "unit": "US dollars", "value": r["amount_usd"],
-                 "status": r["status"], "x": year_position(r["fiscal_year"], "us_fiscal"),
-                 "drawn_as": r["drawn_as"], "scope": r["scope"], "stage": r["stage"],
-                 "source_ids": r["source_ids"], "figure_ids": r["figure_ids"]}
-                for r in money]
-        ax0.set_title("US money for Mexico, US$ million (bars: Mérida accounts; lines: all US "
-                      "aid)")
-        ax0.legend(handles=handles, loc="upper left", fontsize=5.6, ncols=2)
-        thousands(ax0)
-        mark_program(ax0, record, label=True)
-        drawn = []
-        for panel_number, (ax, (nat, lines)) in enumerate(zip(axes[1:, 0], panels, strict=True)):
-            for name, label, color, style in lines:
-                series_rows = deportation_series_rows(record, name, nat)
-                series_rows = series_rows[series_rows["year"].between(first, last)]
-                drawn.append(draw_line(ax, series_rows, label, color, style).assign(
-                    panel=COUNTRY_NAMES[nat]))
-            ax.set_title(f"Children, {COUNTRY_NAMES[nat]}")
-            thousands(ax)
-            ax.set_ylim(bottom=0)
-            mark_program(ax, record)
-            if panel_number < 2:  # the country panels share one set of lines: label them once
-                ax.legend(loc="upper left", fontsize=6.5)
-        for ax in axes[:, 0]:
-            year_axis(ax, first, last)
-        # the first fiscal year's bar starts in October: the axis starts before its edge
-        edges = [patch.get_x() for patch in ax0.patches]
-        ax0.set_xlim(min([first - 0.2, *edges]) - 0.05, last + 1)
-        data = drawn_frame([pd.DataFrame(rows), *drawn], ["panel", "drawn_as", "scope",
-                                                           "stage"])
-        gaps = sorted({int(r["year"]) for r in rows if r["drawn_as"] == "gap"})
-        meta = chart_meta(
-            "funding-vs-child-deportations",
-            "US money for Mexico's security, and the children Mexico stopped",
-            "US money for Mexico (top) and children apprehended and returned, "
-            f"{first}-{last}. Each panel has its own scale; the panels share the year axis.",
-            "Aligned panels: US money for Mexico in the Mérida accounts by fiscal year, then "
-            "children "
-            "apprehended and returned by Mexico and by the US, for all nationalities and for "
-            f"{country_list(countries)}, with the Southern Border Program marked.",
-            "Top: stacked bars of US money for Mexico by fiscal year and account (Mérida "
-            "appropriations, or State allocations of the whole account, or requests), with "
-            "lines for all US aid obligated and disbursed; accounts with no figure in "
-            f"{', '.join(map(str, gaps)) or 'no year'}. Below: line "
-            "charts of children apprehended or returned by Mexico and the US. A dotted "
-            f"vertical line marks Mexico's Southern Border Program of "
-            f"{program_date(record)[1]}.",
-            data, record,
-            [f"Dotted line: Mexico's Southern Border Program, {program_date(record)[1]}. "
-             "Apprehensions are events.", *funding_notes(pd.DataFrame(money))])
-        return finish(fig, meta, hspace=0.55, left=0.1)
+    marks, money, keys, top = funding_panel(record, first, last,
+                                            x_of=lambda fy: year_position(fy, "us_fiscal"),
+                                            width=0.8, headroom=2.0)
+    rows = [{"panel": "US money for Mexico", "label": r["account"],
+             "series": r["series"], "year": r["fiscal_year"], "year_basis": "us_fiscal",
+             "nationality": None, "measure": f"{r['stage'] or 'no figure'} "
+             f"({r['scope'] or 'none'})", "unit": "US dollars", "value": r["amount_usd"],
+             "status": r["status"], "x": year_position(r["fiscal_year"], "us_fiscal"),
+             "drawn_as": r["drawn_as"], "scope": r["scope"], "stage": r["stage"],
+             "source_ids": r["source_ids"], "figure_ids": r["figure_ids"]}
+            for r in money]
+    panels = [Panel(
+        title="US money for Mexico, US$ million (bars: Mérida accounts; lines: all US aid)",
+        marks=tuple(marks), scale=Scale(limits=(0, top)), years=(first, last),
+        rules=(program_rule(record, label=True),),
+        legend=Legend("upper left", fontsize=5.6, ncols=2, entries=keys))]
+    drawn = []
+    for panel_number, (nat, lines) in enumerate(chosen):
+        panel_marks = []
+        for name, label, color, style in lines:
+            series_rows = deportation_series_rows(record, name, nat)
+            series_rows = series_rows[series_rows["year"].between(first, last)]
+            line, part = line_of(series_rows, label, color, style)
+            panel_marks.append(line)
+            drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
+        panels.append(Panel(
+            title=f"Children, {COUNTRY_NAMES[nat]}", marks=tuple(panel_marks),
+            years=(first, last), rules=(program_rule(record),),
+            # the country panels share one set of lines: label them once
+            legend=Legend("upper left", fontsize=6.5) if panel_number < 2 else None))
+    # the first fiscal year's bar starts in October: the axis starts before its edge
+    edges = [mark.x - mark.width / 2 for mark in marks if isinstance(mark, Bar)]
+    data = drawn_frame([pd.DataFrame(rows), *drawn], ["panel", "drawn_as", "scope",
+                                                       "stage"])
+    gaps = sorted({int(r["year"]) for r in rows if r["drawn_as"] == "gap"})
+    meta = chart_meta(
+        "funding-vs-child-deportations",
+        "US money for Mexico's security, and the children Mexico stopped",
+        "US money for Mexico (top) and children apprehended and returned, "
+        f"{first}-{last}. Each panel has its own scale; the panels share the year axis.",
+        "Aligned panels: US money for Mexico in the Mérida accounts by fiscal year, then "
+        "children "
+        "apprehended and returned by Mexico and by the US, for all nationalities and for "
+        f"{country_list(countries)}, with the Southern Border Program marked.",
+        "Top: stacked bars of US money for Mexico by fiscal year and account (Mérida "
+        "appropriations, or State allocations of the whole account, or requests), with "
+        "lines for all US aid obligated and disbursed; accounts with no figure in "
+        f"{', '.join(map(str, gaps)) or 'no year'}. Below: line "
+        "charts of children apprehended or returned by Mexico and the US. A dotted "
+        f"vertical line marks Mexico's Southern Border Program of "
+        f"{program_date(record)[1]}.",
+        data, record,
+        [f"Dotted line: Mexico's Southern Border Program, {program_date(record)[1]}. "
+         "Apprehensions are events.", *funding_notes(pd.DataFrame(money))])
+    return ChartSpec(meta, 10.4, tuple(panels), nrows=len(panels), ncols=1, sharex=True,
+                     height_ratios=(2.0, *[1] * (len(panels) - 1)),
+                     xlim=(min([first - 0.2, *edges]) - 0.05, last + 1),
+                     layout={"hspace": 0.55, "left": 0.1})
+
+
+def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
+                                  last: int = 2017,
+                                  countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
+    """US money for Mexico beside the children stopped and returned (see
+    funding_vs_child_deportations_spec)."""
+    return draw(funding_vs_child_deportations_spec(record, first, last, countries))

@@ -1,5 +1,5 @@
-"""Drawing helpers shared by the charts: a line of a series, the frame of what was drawn,
-the Southern Border Program mark, and the chart's metadata."""
+"""Spec helpers shared by the charts: a line of a series, the frame of what was drawn,
+the Southern Border Program rule, and the chart's metadata (data only: no drawing)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from usmx.analysis.processed import ProcessedTables
+from usmx.charts.spec import ChartMeta, Line, Rule
 from usmx.charts.style import (
-    ChartMeta,
     ids_from,
     period_notes,
     source_entries,
@@ -23,7 +23,6 @@ from usmx.schema import COUNTRY_NAMES
 PROGRAM_EVENT = "southern_border_program_announced"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-GAP_HATCH = dict(facecolor="#f4f4f4", edgecolor="#bbbbbb", hatch="////", linewidth=0.5)
 
 
 # --------------------------------------------------------------------------------------
@@ -31,16 +30,17 @@ GAP_HATCH = dict(facecolor="#f4f4f4", edgecolor="#bbbbbb", hatch="////", linewid
 # --------------------------------------------------------------------------------------
 
 
-def draw_line(ax, rows: pd.DataFrame, label: str, color: str, style: str = "-",
-          marker: str = "o") -> pd.DataFrame:
-    """Plot a series with breaks at gaps (a gap is NaN, never zero); return the rows drawn
+def line_of(rows: pd.DataFrame, label: str, color: str, style: object = "-",
+            marker: str = "o") -> tuple[Line, pd.DataFrame]:
+    """A series as a line with breaks at gaps (a gap is NaN, never zero), and the rows drawn
     with their x positions."""
     xs = np.array([year_position(int(ys), b) for ys, b in zip(rows["year"], rows["year_basis"],
                                                              strict=True)])
     ys = rows["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    ax.plot(xs, ys, linestyle=style, marker=marker, color=color, label=label, gid=label)
+    line = Line(label=label, xs=tuple(float(x) for x in xs), ys=tuple(float(y) for y in ys),
+                color=color, style=style, marker=marker)
     drawn = rows.assign(x=xs, label=label)
-    return drawn[drawn["value"].notna()]
+    return line, drawn[drawn["value"].notna()]
 
 
 def drawn_frame(parts: list[pd.DataFrame], panel_cols: list[str]) -> pd.DataFrame:
@@ -62,15 +62,12 @@ def program_date(record: ProcessedTables) -> tuple[float, str]:
     return year + (month - 1) / 12, f"{MONTHS[month - 1]} {year}"
 
 
-def mark_program(ax, record: ProcessedTables, label: bool = False, side: str = "right") -> None:
+def program_rule(record: ProcessedTables, label: bool = False, side: str = "right") -> Rule:
+    """The dotted rule at Mexico's Southern Border Program, labelled in one panel."""
     xpos, when = program_date(record)
-    ax.axvline(xpos, color=COLORS["black"], linewidth=0.8, linestyle=":", zorder=1)
-    if label:
-        ax.annotate(f"Mexico's Southern Border\nProgram, {when}",
-                    xy=(xpos, 1), xycoords=("data", "axes fraction"),
-                    xytext=(4 if side == "right" else -4, -2), textcoords="offset points",
-                    ha="left" if side == "right" else "right", va="top",
-                    fontsize=7, color="#333333")
+    return Rule(xpos, COLORS["black"], ":", 0.8, zorder=1,
+                label=f"Mexico's Southern Border\nProgram, {when}" if label else None,
+                label_side=side)
 
 
 def chart_meta(id_, title, subtitle, description, alt_text, data, record, extra_notes=(),

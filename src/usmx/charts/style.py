@@ -9,7 +9,6 @@ import os
 import re
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import matplotlib.style
@@ -20,26 +19,8 @@ from matplotlib.figure import Figure
 
 from usmx.charts.i18n import MissingTranslation, current, tr
 from usmx.charts.render import FORMATS, render
-from usmx.charts.theme import CREDIT, WIDTH_IN, WRAP, house_style, latin1
-
-
-@dataclass
-class ChartMeta:
-    """What travels with a chart: text for the page, the file metadata and the manifest."""
-
-    id: str
-    title: str
-    subtitle: str
-    description: str
-    alt_text: str
-    source_ids: list[str]
-    source_line: str
-    notes: list[str]
-    data: pd.DataFrame = field(repr=False)
-    source_details: list[dict] = field(default_factory=list)
-
-
-
+from usmx.charts.spec import ChartMeta
+from usmx.charts.theme import CREDIT, INK, WIDTH_IN, WRAP, house_style, latin1
 
 MAX_CARRIERS = 3  # carriers named per originator in a source line; the rest are counted
 
@@ -178,15 +159,15 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
     ypos = 1 - pad / height_in
     for line in title_lines:
         fig.text(left_x, ypos, line, ha="left", va="top", fontsize=title_pt,
-                 fontweight="bold", color="#111111", gid="usmx-title")
+                 fontweight="bold", color=INK["title"], gid="usmx-title")
         ypos -= title_pt / 72 * 1.35 / height_in
     for line in sub_lines:
-        fig.text(left_x, ypos, line, ha="left", va="top", fontsize=sub_pt, color="#444444",
+        fig.text(left_x, ypos, line, ha="left", va="top", fontsize=sub_pt, color=INK["subtitle"],
                  gid="usmx-subtitle")
         ypos -= sub_pt / 72 * 1.35 / height_in
     ypos = pad / height_in
     for line, gid in reversed(footer):
-        fig.text(left_x, ypos, line, ha="left", va="bottom", fontsize=foot_pt, color="#555555",
+        fig.text(left_x, ypos, line, ha="left", va="bottom", fontsize=foot_pt, color=INK["footer"],
                  gid=gid)
         ypos += line_in / height_in
     fig.usmx = meta
@@ -304,7 +285,7 @@ def year_axis(ax, first: int, last: int) -> None:
     ax.set_xticklabels([str(y) if (y - first) % 2 == 0 else "" for y in range(first, last + 1)])
     ax.tick_params(axis="x", length=0)
     ax.vlines(range(first, last + 2), 0, 1, transform=ax.get_xaxis_transform(),
-              colors="#f0f0f0", linewidth=0.6, zorder=0)  # year boundaries, one artist
+              colors=INK["boundary"], linewidth=0.6, zorder=0)  # year boundaries, one artist
 
 
 def thousands(ax) -> None:

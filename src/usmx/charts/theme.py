@@ -26,6 +26,15 @@ VERDICT_COLORS = {"supported": COLORS["green"], "supported_with_caveats": COLORS
                   "overstated": COLORS["vermillion"], "understated": COLORS["orange"],
                   "contradicted": COLORS["purple"], "not_traceable": COLORS["grey"]}
 
+# Greys for text and keys, by role (the data's colours are above).
+INK = {"title": "#111111", "tick": "#222222", "note": "#333333", "subtitle": "#444444",
+       "footer": "#555555", "gap": "#666666", "key": "#777777", "boundary": "#f0f0f0",
+       "paper": "white", "key_line": "black"}
+# Fills that say what a bar is: a year with no figure in any series; a State allocation
+# of a whole account.
+GAP_HATCH = dict(facecolor="#f4f4f4", edgecolor="#bbbbbb", hatch="////", linewidth=0.5)
+ALLOCATION_HATCH = "...."
+
 
 def _credit() -> str:
     """The footer's credit: the project, where its data can be had (the repository URL of

@@ -1,0 +1,206 @@
+"""The drawers: any chart spec (``usmx.charts.spec``) to a Figure.
+
+Three kinds of mark are drawn (lines, bars and texts; a dot is a line of one point), plus
+rules across a panel, the scales and the legends; then ``style.finish`` writes the page
+furniture (title, subtitle, source line, notes, credit) in the chart's language. Nothing
+here knows which chart it draws.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from usmx.charts.spec import Bar, ChartSpec, Legend, Line, Panel, Text
+from usmx.charts.style import finish, new_figure, thousands, year_axis
+from usmx.charts.theme import ACCOUNT_COLORS, ALLOCATION_HATCH, GAP_HATCH, INK, house_style
+
+_GREY = INK["key"]
+
+# The legend entries a bar chart can name, by key (a spec lists the keys it needs).
+BAR_KEYS = {
+    **{account: lambda a=account: Patch(facecolor=ACCOUNT_COLORS[a], label=a)
+       for account in ACCOUNT_COLORS},
+    "merida": lambda: Patch(facecolor=_GREY, label="Solid: Mérida appropriation"),
+    "account": lambda: Patch(facecolor=_GREY, edgecolor=INK["paper"], hatch=ALLOCATION_HATCH,
+                             linewidth=0, label="Dotted: State allocation, whole account"),
+    "request": lambda: Patch(facecolor=INK["paper"], edgecolor=_GREY, linestyle="--",
+                             label="Dashed edge: request"),
+    "zero": lambda: Line2D([], [], color=_GREY, linewidth=2.2,
+                           label="Thin rule: a published zero"),
+    "outline": lambda: Patch(fill=False, edgecolor=INK["note"], linestyle=(0, (3, 2)),
+                             label="Dashed outline: Mérida total"),
+    "gap": lambda: Patch(**GAP_HATCH, label="No figure in any series"),
+    "obligated": lambda: Line2D([], [], color=INK["key_line"], marker="o", markersize=3.2,
+                                label="Obligated, all US aid"),
+    "disbursed": lambda: Line2D([], [], color=INK["key_line"], linestyle="--", marker="s",
+                                markersize=3.2, label="Disbursed, all US aid"),
+}
+
+
+def draw(spec: ChartSpec) -> Figure:
+    """The Figure of a spec, with its metadata as ``fig.usmx``."""
+    with house_style():
+        fig, axes = new_figure(spec.height_in, nrows=spec.nrows, ncols=spec.ncols,
+                               sharex=spec.sharex,
+                               height_ratios=list(spec.height_ratios)
+                               if spec.height_ratios else None)
+        flat = list(axes.ravel())
+        for ax, panel in zip(flat, spec.panels, strict=True):
+            _panel(ax, panel)
+        if spec.xlim is not None:
+            flat[0].set_xlim(*spec.xlim)
+        _shared_scales(flat, spec.panels)
+        for ax, panel in zip(flat, spec.panels, strict=True):
+            _small_labels(ax, panel)
+        for ax, panel in zip(flat, spec.panels, strict=True):
+            if panel.legend is not None and panel.legend.entries == "figure":
+                _figure_legend(ax, flat, panel.legend)
+        return finish(fig, spec.meta, **spec.layout)
+
+
+def _mark(ax, mark) -> None:
+    if isinstance(mark, Line):
+        extra = {key: value for key, value in (
+            ("label", mark.label), ("linewidth", mark.width), ("markersize", mark.markersize),
+            ("zorder", mark.zorder), ("solid_capstyle", mark.capstyle)) if value is not None}
+        ax.plot(np.array(mark.xs, dtype=float), np.array(mark.ys, dtype=float),
+                linestyle=mark.style, marker=mark.marker, color=mark.color,
+                gid=mark.gid if mark.gid is not None else mark.label, **extra)
+    elif isinstance(mark, Bar):
+        extra = {key: value for key, value in (
+            ("facecolor", mark.facecolor), ("edgecolor", mark.edgecolor),
+            ("hatch", mark.hatch), ("linestyle", mark.linestyle),
+            ("linewidth", mark.linewidth)) if value is not None}
+        if not mark.fill:
+            extra["fill"] = False
+        ax.bar(mark.x, mark.height, bottom=mark.bottom, width=mark.width, gid=mark.gid,
+               **extra)
+    elif isinstance(mark, Text):
+        transform = {"data": {}, "axes": {"transform": ax.transAxes},
+                     "yaxis": {"transform": ax.get_yaxis_transform()}}[mark.coords]
+        extra = {} if mark.color is None else {"color": mark.color}
+        ax.text(mark.x, mark.y, mark.text, ha=mark.ha, va=mark.va, fontsize=mark.size,
+                gid=mark.gid, **transform, **extra)
+    else:
+        raise TypeError(f"no drawer for {type(mark).__name__}")
+
+
+def _panel(ax, panel: Panel) -> None:
+    if panel.off:
+        ax.axis("off")
+        return
+    if panel.grid == "x":
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+    for mark in panel.marks:
+        _mark(ax, mark)
+    if panel.title:
+        ax.set_title(panel.title, **({} if panel.title_pad is None else
+                                     {"pad": panel.title_pad}))
+    if panel.years is not None:
+        year_axis(ax, *panel.years)
+    if panel.xlim is not None:
+        ax.set_xlim(*panel.xlim)
+    if panel.xticks is not None:
+        ax.set_xticks([x for x, _ in panel.xticks])
+        ax.set_xticklabels([label for _, label in panel.xticks])
+        ax.tick_params(axis="x", length=0)
+    if panel.yticks is not None:
+        size, color = panel.ytick_style or (None, None)
+        ax.set_yticks([y for y, _ in panel.yticks])
+        ax.set_yticklabels([label for _, label in panel.yticks], fontsize=size, color=color)
+    if panel.xlabel:
+        ax.set_xlabel(panel.xlabel)
+    if panel.ylabel:
+        ax.set_ylabel(panel.ylabel)
+    scale = panel.scale
+    if scale.thousands:
+        thousands(ax)
+    if scale.limits is not None:
+        ax.set_ylim(*scale.limits)
+    elif scale.headroom is not None:
+        ax.set_ylim(bottom=scale.bottom, top=ax.get_ylim()[1] * scale.headroom)
+    elif scale.bottom is not None:
+        ax.set_ylim(bottom=scale.bottom)
+    for rule in panel.rules:
+        ax.axvline(rule.x, color=rule.color, linewidth=rule.width, linestyle=rule.style,
+                   **({} if rule.zorder is None else {"zorder": rule.zorder}))
+        if rule.label:
+            right = rule.label_side == "right"
+            ax.annotate(rule.label, xy=(rule.x, 1), xycoords=("data", "axes fraction"),
+                        xytext=(4 if right else -4, -2), textcoords="offset points",
+                        ha="left" if right else "right", va="top", fontsize=7,
+                        color=INK["note"])
+    if panel.legend is not None and panel.legend.entries != "figure":
+        _legend(ax, panel.legend)
+    if panel.headline:
+        ax.text(0, 1.015, panel.headline, transform=ax.transAxes, ha="left", va="bottom",
+                fontsize=7.5, color=INK["note"], gid=f"comparison-{panel.title}")
+
+
+def _legend(ax, legend: Legend) -> None:
+    options = {key: value for key, value in (
+        ("fontsize", legend.fontsize), ("labelspacing", legend.labelspacing),
+        ("borderaxespad", legend.borderaxespad)) if value is not None}
+    if legend.ncols != 1:
+        options["ncols"] = legend.ncols
+    if legend.entries is None:
+        ax.legend(loc=legend.loc, **options)
+    else:
+        ax.legend(handles=[BAR_KEYS[key]() for key in legend.entries], loc=legend.loc,
+                  **options)
+
+
+def _shared_scales(axes, panels) -> None:
+    """Panels of one group end at the highest top among them."""
+    groups: dict[str, list] = {}
+    for ax, panel in zip(axes, panels, strict=True):
+        if panel.scale.shared and not panel.off:
+            groups.setdefault(panel.scale.shared, []).append(ax)
+    for members in groups.values():
+        top = max(ax.get_ylim()[1] for ax in members)
+        for ax in members:
+            ax.set_ylim(0, top)
+
+
+def _small_labels(ax, panel: Panel) -> None:
+    """Write the values of a line that sits near zero, so that it can be read: the first
+    such line above its points, any other to their right, so the numbers do not collide."""
+    share = panel.scale.small_share
+    if share is None:
+        return
+    top = ax.get_ylim()[1]
+    written = 0
+    for labels in panel.small:
+        if not labels.points or max(v for _, v, _ in labels.points) >= share * top:
+            continue
+        above = written == 0
+        for xpos, value, gid in labels.points:
+            ax.annotate(f"{int(value):,}", (xpos, value),
+                        xytext=(0, 4) if above else (4, 13), textcoords="offset points",
+                        ha="center" if above else "left", va="bottom", fontsize=5.8,
+                        color=labels.color, gid=gid)
+        written += 1
+
+
+def _figure_legend(ax, axes, legend: Legend) -> None:
+    """One legend for the chart: the first line of each label, across every panel."""
+    handles: dict = {}
+    for other in axes:
+        for line in other.get_lines():
+            label = line.get_label()
+            if label and not label.startswith("_") and line.get_gid() == label:
+                handles.setdefault(label, line)
+    labels = ["\n".join(textwrap.wrap(k, legend.wrap)) if legend.wrap else k
+              for k in handles]
+    options = {key: value for key, value in (
+        ("fontsize", legend.fontsize), ("labelspacing", legend.labelspacing),
+        ("borderaxespad", legend.borderaxespad)) if value is not None}
+    ax.legend(list(handles.values()), labels, loc=legend.loc, **options)
+
+

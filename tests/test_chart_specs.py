@@ -1,0 +1,142 @@
+"""Chart specs apart from drawing: each chart is computed as data (usmx.charts.spec) and
+drawn by a few drawers (usmx.charts.draw) that know no chart; colours live in the theme."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from pathlib import Path
+
+import matplotlib.text
+import pandas as pd
+import pytest
+
+from usmx.analysis import processed
+from usmx.charts import CHARTS
+from usmx.charts.catalog import SPECS
+from usmx.charts.draw import draw
+from usmx.charts.spec import (
+    Bar,
+    ChartMeta,
+    ChartSpec,
+    Legend,
+    Line,
+    Panel,
+    Rule,
+    Scale,
+    SmallLabels,
+    Text,
+    digest,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+CHARTS_DIR = ROOT / "src" / "usmx" / "charts"
+
+
+@pytest.fixture(scope="module")
+def record(repo_module):
+    return processed.load(repo_module)
+
+
+def _values(value):
+    """Every value held in a spec, walking dataclasses, tuples and dicts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _values(getattr(value, field.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _values(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _values(item)
+    else:
+        yield value
+
+
+def test_every_chart_is_a_spec_of_plain_data(record):
+    assert set(SPECS) == set(CHARTS)
+    for name, make in SPECS.items():
+        spec = make(record)
+        assert isinstance(spec, ChartSpec) and spec.meta.id == name
+        kinds = {type(v).__module__.split(".")[0] for v in _values(spec)}
+        assert not kinds & {"matplotlib", "numpy"}, (name, kinds)
+        assert digest(spec) == digest(make(record)), f"{name}: the spec is not deterministic"
+        assert spec.panels and all(isinstance(p, Panel) for p in spec.panels)
+
+
+def test_the_chart_is_its_spec_drawn(record):
+    """Captions and notes come from the spec; the drawn figure is the spec drawn."""
+    for name in ("uac-apprehensions", "claims-scoreboard"):
+        spec = SPECS[name](record)
+        fig = CHARTS[name](record)
+        assert fig.usmx.title == spec.meta.title and fig.usmx.notes == spec.meta.notes
+        assert fig.usmx.alt_text == spec.meta.alt_text
+        lines = [m for p in spec.panels for m in p.marks if isinstance(m, Line)]
+        assert sum(len(ax.get_lines()) for ax in fig.axes) >= len(lines)
+
+
+def test_a_spec_changes_only_with_what_the_chart_draws(record):
+    """Editing a child figure changes the spec of the charts that draw it, not the others
+    (which is how a report rerun skips them)."""
+    before = {name: digest(make(record)) for name, make in SPECS.items()}
+    edited = dict(record)
+    table = record["child_deportations_by_year"].copy()
+    hit = (table["series"] == "received_minors_from_mexico") & \
+        (table["nationality"] == "GTM") & (table["year"] == 2014)
+    assert hit.sum() == 1 and float(table.loc[hit, "value"].iloc[0]) == 6112
+    table.loc[hit, "value"] = 6113
+    edited["child_deportations_by_year"] = table
+    after = {name: digest(make(edited)) for name, make in SPECS.items()}
+    changed = {name for name in SPECS if before[name] != after[name]}
+    assert "child-deportations" in changed
+    assert not changed & {"merida-by-account", "uac-apprehensions", "claims-scoreboard"}
+
+
+def _toy() -> ChartSpec:
+    """A spec no chart makes: two panels on one shared scale, a line with a gap, bars, a
+    text, a rule, a small line whose values get written, a legend; and an empty panel."""
+    meta = ChartMeta(id="toy", title="A toy chart", subtitle="Two panels", description="d",
+                     alt_text="a", source_ids=[], source_line="Source: nobody", notes=["n"],
+                     data=pd.DataFrame({"x": [1.0]}))
+    left = Panel(title="Left", marks=(
+        Line("big", (2010.5, 2011.5, 2012.5), (100.0, math.nan, 300.0), "#0072B2"),
+        Line("small", (2010.5, 2011.5), (3.0, 4.0), "#D55E00", style="--", marker="s"),
+        Bar(2011.5, 50.0, 0.8, "bar-1", facecolor="#009E73"),
+        Text(2012.5, 10.0, "a note", 6.0, gid="note-1")),
+        small=(SmallLabels(((2010.5, 3.0, "v-1"), (2011.5, 4.0, "v-2")), "#D55E00"),),
+        rules=(Rule(2012.0, "#000000", label="An event"),), years=(2010, 2012),
+        scale=Scale(shared="g", small_share=0.08), legend=Legend("upper left"))
+    right = Panel(title="Right", marks=(Line("other", (2010.5,), (600.0,), "#999999"),),
+                  years=(2010, 2012), scale=Scale(shared="g"))
+    return ChartSpec(meta, 4.0, (left, right, Panel(off=True)), nrows=1, ncols=3)
+
+
+def test_drawers_draw_any_spec():
+    fig = draw(_toy())
+    left, right, empty = fig.axes
+    assert left.get_ylim() == right.get_ylim() and left.get_ylim()[1] >= 600
+    big = next(line for line in left.get_lines() if line.get_label() == "big")
+    assert math.isnan(big.get_ydata()[1])  # a gap stays a gap
+    assert [p.get_height() for p in left.patches] == [50.0]
+    written = {t.get_gid(): t.get_text() for t in left.findobj(matplotlib.text.Text)}
+    assert written["v-1"] == "3" and written["v-2"] == "4" and written["note-1"] == "a note"
+    assert "An event" in [t.get_text() for t in left.findobj(matplotlib.text.Text)]
+    assert [t.get_text() for t in left.get_legend().get_texts()] == ["big", "small"]
+    assert not empty.axison
+    assert fig.usmx.title == "A toy chart"
+    assert any(t.get_text() == "A toy chart" for t in fig.texts)
+
+
+def test_colours_are_defined_in_the_theme_only():
+    """No chart module, drawer or analysis module writes a colour of its own."""
+    pattern = re.compile(r"""#[0-9a-fA-F]{6}\b|(?<!\[)["'](black|white|grey|gray|red|blue)"""
+                         r"""["'](?!\])""")  # a role looked up (COLORS["black"]) is fine
+    found = []
+    for path in [*CHARTS_DIR.glob("*.py"), *(ROOT / "src" / "usmx" / "analysis").glob("*.py")]:
+        if path.name == "theme.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert not found, found

@@ -583,6 +583,18 @@ def test_every_chart_has_a_spanish_edition_with_no_english_left(figs_es, t):
         "(años comparados: 2010, 2014-2017)")
 
 
+def test_no_doubled_full_stop_in_either_language(figs, figs_es):
+    """A sentence ending in an abbreviation ('EE. UU.') takes one full stop, not two."""
+    from usmx.charts import i18n
+
+    assert i18n.tr("Vermillion: Mexico; blue: the US.", "es") == \
+        "Bermellón: México; azul: EE. UU."
+    for edition in (figs, figs_es):
+        for name, fig in edition.items():
+            doubled = [x for x in _all_texts(fig) if re.search(r"(?<!\.)\.\.(?!\.)", x)]
+            assert not doubled, (name, doubled[:1])
+
+
 def test_a_text_without_translation_stops_the_spanish_chart(t, monkeypatch):
     from usmx.charts import i18n
 

@@ -108,7 +108,8 @@ def tr(text: str, code: str | None = None) -> str:
                          parts[-1]])
     if text.endswith(".") and not text.endswith(".."):
         with contextlib.suppress(MissingTranslation):
-            return tr(text[:-1], code) + "."
+            said = tr(text[:-1], code)  # one full stop after an abbreviation ("EE. UU.")
+            return said if said.endswith(".") else said + "."
     raise MissingTranslation(f"no {code!r} translation for {text!r}: add a row to "
                              f"{TABLE.name}")
 

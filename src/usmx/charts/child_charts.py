@@ -44,7 +44,7 @@ CHILD_MEASURES = {
     "received_minors_from_us": ("Returned by the US: arrivals counted by the children's "
                                 "country", US_RETURN, "-", "o"),
     "us_to_mexico_minor_repatriations": ("Returned by the US: arrivals counted by Mexico",
-                                         US_RETURN, "-", "o"),
+                                         US_RETURN, "-", "h"),
     "us_to_mexico_unaccompanied_repatriations": ("... of whom unaccompanied", US_RETURN,
                                                  (0, (6, 2, 1, 2)), "D"),
     "us_uac_removals": ("Removed by the US: ICE's count of unaccompanied children",

@@ -56,11 +56,14 @@ def draw(spec: ChartSpec) -> Figure:
             flat[0].set_xlim(*spec.xlim)
         _shared_scales(flat, spec.panels)
         for ax, panel in zip(flat, spec.panels, strict=True):
-            _small_labels(ax, panel)
-        for ax, panel in zip(flat, spec.panels, strict=True):
             if panel.legend is not None and panel.legend.entries == "figure":
                 _figure_legend(ax, flat, panel.legend)
-        return finish(fig, spec.meta, **spec.layout)
+        fig = finish(fig, spec.meta, **spec.layout)
+        if any(panel.small for panel in spec.panels):  # placed once the layout is final
+            renderer = fig.canvas.get_renderer()
+            for ax, panel in zip(flat, spec.panels, strict=True):
+                _small_labels(ax, panel, renderer)
+        return fig
 
 
 def _mark(ax, mark) -> None:
@@ -168,24 +171,85 @@ def _shared_scales(axes, panels) -> None:
             ax.set_ylim(0, top)
 
 
-def _small_labels(ax, panel: Panel) -> None:
-    """Write the values of a line that sits near zero, so that it can be read: the first
-    such line above its points, any other to their right, so the numbers do not collide."""
+# Where a value label may go, in points from its point, in order of preference: above,
+# below, right, left, then further out.
+_LABEL_SPOTS = ((0, 4, "center", "bottom"), (0, -5, "center", "top"),
+                (5, 0, "left", "center"), (-5, 0, "right", "center"),
+                (4, 9, "left", "bottom"), (-4, 9, "right", "bottom"),
+                (4, -10, "left", "top"), (-4, -10, "right", "top"),
+                (0, 15, "center", "bottom"), (0, -16, "center", "top"))
+
+
+# A paper-coloured ground under a value label, so a rule or grid line behind it does not
+# cut the digits.
+_HALO = {"boxstyle": "square,pad=0.1", "facecolor": INK["paper"], "edgecolor": "none",
+         "alpha": 0.85}
+
+
+def _overlap(one, other) -> float:
+    width = min(one.x1, other.x1) - max(one.x0, other.x0)
+    height = min(one.y1, other.y1) - max(one.y0, other.y0)
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _marker_boxes(ax) -> list:
+    """A box around every data point drawn in the panel (display coordinates)."""
+    from matplotlib.transforms import Bbox
+
+    boxes = []
+    for line in ax.get_lines():
+        if line.get_transform() != ax.transData or line.get_marker() in (None, "None", ""):
+            continue
+        half = line.get_markersize() * ax.figure.dpi / 72 / 2 + 1
+        for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):
+            if y == y:
+                px, py = ax.transData.transform((float(x), float(y)))
+                boxes.append(((float(x), float(y)),
+                              Bbox.from_extents(px - half, py - half, px + half, py + half)))
+    return boxes
+
+
+def _small_labels(ax, panel: Panel, renderer) -> None:
+    """Write the values of each line that sits near zero, so that it can be read; each
+    label goes to the first spot around its point where it covers no other label, no
+    data point, rule, tick label or legend (else where it covers least)."""
+    from matplotlib.transforms import Bbox
+
     share = panel.scale.small_share
     if share is None:
         return
     top = ax.get_ylim()[1]
-    written = 0
+    markers = _marker_boxes(ax)
+    legend = ax.get_legend()
+    blocked = [legend.get_window_extent(renderer)] if legend is not None else []
+    blocked += [tick.get_window_extent(renderer) for tick in
+                [*ax.get_xticklabels(), *ax.get_yticklabels()] if tick.get_text()]
+    for line in ax.get_lines():  # rules across the panel (a dated event)
+        if line.get_transform() != ax.transData and len(line.get_xdata()):
+            px = ax.transData.transform((float(line.get_xdata()[0]), 0))[0]
+            blocked.append(Bbox.from_extents(px - 1.5, ax.bbox.y0, px + 1.5, ax.bbox.y1))
     for labels in panel.small:
         if not labels.points or max(v for _, v, _ in labels.points) >= share * top:
             continue
-        above = written == 0
         for xpos, value, gid in labels.points:
-            ax.annotate(f"{int(value):,}", (xpos, value),
-                        xytext=(0, 4) if above else (4, 13), textcoords="offset points",
-                        ha="center" if above else "left", va="bottom", fontsize=5.8,
-                        color=labels.color, gid=gid)
-        written += 1
+            others = blocked + [box for point, box in markers if point != (xpos, value)]
+            best = None
+            for dx, dy, ha, va in _LABEL_SPOTS:
+                label = ax.annotate(f"{int(value):,}", (xpos, value), xytext=(dx, dy),
+                                    textcoords="offset points", ha=ha, va=va,
+                                    fontsize=5.8, color=labels.color, gid=gid,
+                                    bbox=_HALO)
+                box = label.get_window_extent(renderer)
+                covered = sum(_overlap(box, other) for other in others)
+                if best is not None and covered >= best[0]:
+                    label.remove()
+                    continue
+                if best is not None:
+                    best[1].remove()
+                best = (covered, label, box)
+                if covered == 0:
+                    break
+            blocked.append(best[2])
 
 
 def _figure_legend(ax, axes, legend: Legend) -> None:

@@ -281,7 +281,8 @@ def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 200
             panel_marks.append(line)
             drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
         panels.append(Panel(
-            title=f"Children, {COUNTRY_NAMES[nat]}", marks=tuple(panel_marks),
+            title=f"Children, {COUNTRY_NAMES[nat] if nat != 'ALL' else 'all nationalities'}",
+            marks=tuple(panel_marks),
             years=(first, last), rules=(program_rule(record),),
             # the country panels share one set of lines: label them once
             legend=Legend("upper left", fontsize=6.5) if panel_number < 2 else None))

@@ -376,9 +376,40 @@ def test_manifest_and_data_files(exported, figs):
 
 
 def test_render_in_notebooks_shows_png_with_alt_text(figs):
-    bundle = figs["uac-apprehensions"]._repr_mimebundle_()
+    bundle, metadata = figs["uac-apprehensions"]._repr_mimebundle_()
     assert bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert re.search("unaccompanied children", bundle["text/plain"])
+    assert metadata == {"image/png": {"width": 825}}  # 7.5 in at screen size
+
+
+def test_notebooks_show_the_exported_png_of_the_same_spec_only(scratch, monkeypatch):
+    """A notebook shows the very PNG the report's export wrote for the same chart (found
+    by its spec, checked by its bytes), and draws it when anything differs."""
+    from usmx import build
+    from usmx.charts.exporting import ALL_FORMATS, export_all
+    from usmx.charts.i18n import LANGUAGES, language
+    from usmx.engine.stamps import Stamps
+
+    monkeypatch.setenv("USMX_ROOT", str(scratch.root))
+    build.build(scratch)
+    record = processed.load(scratch)
+    stamps = Stamps(scratch.stamps)
+    tables = {t.name: scratch.root / t.path for t in schema.PROCESSED_TABLES}
+    export_all(record, scratch.figures, ["uac-apprehensions", "claims-scoreboard"],
+               formats=ALL_FORMATS, langs=LANGUAGES, stamps=stamps, table_paths=tables)
+    stamps.save()
+    exported = (scratch.figures / "uac-apprehensions.png").read_bytes()
+    same = CHARTS["uac-apprehensions"](record)
+    assert same._repr_mimebundle_()[0]["image/png"] == exported == render(same, "png")
+    with language("es"):
+        spanish = CHARTS["claims-scoreboard"](record)
+    assert spanish._repr_mimebundle_()[0]["image/png"] == \
+        (scratch.figures / "es" / "claims-scoreboard.png").read_bytes()
+    other = CHARTS["uac-apprehensions"](record, 2010, 2016)  # another spec: drawn
+    assert style._exported_png(other) is None
+    assert other._repr_mimebundle_()[0]["image/png"] == render(other, "png") != exported
+    (scratch.figures / "uac-apprehensions.png").write_bytes(exported[:-1] + b"\0")
+    assert style._exported_png(same) is None  # a file changed after the export: drawn
 
 
 def test_render_svg_metadata(figs):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from usmx.analysis.params import ParameterError
@@ -157,7 +158,14 @@ def _report(paths) -> None:
     from usmx.engine import snapshots
     from usmx.engine.stamps import Stamps, code_version, digest_files
 
-    stamps = Stamps(paths.reports / ".usmx-stamps.json")
+    step = [time.perf_counter()]
+
+    def took() -> str:  # the time the step took, for the progress line
+        now = time.perf_counter()
+        spent, step[0] = now - step[0], now
+        return f" [{spent:.1f} s]"
+
+    stamps = Stamps(paths.stamps)
     tables = {t.name: paths.root / t.path for t in schema.PROCESSED_TABLES}
     outputs = [*tables.values(), paths.processed / "README.md",
                paths.processed / "datapackage.json"]
@@ -165,17 +173,17 @@ def _report(paths) -> None:
     stamp = stamps.get("build")
     if stamp and stamp["digest"] == inputs and all(p.exists() for p in outputs) \
             and stamp.get("outputs") == digest_files(outputs):
-        print("build: skipped (raw data and code as last time)")
+        print("build: skipped (raw data and code as last time)" + took())
     else:
         written = build.build(paths)
-        print(f"build: {len(written)} file(s) written")
+        print(f"build: {len(written)} file(s) written" + took())
         stamps.set("build", inputs)
         stamps.entries["build"]["outputs"] = digest_files(outputs)
 
     claims = tables["claims"]
     docs_in = digest_files([claims, paths.readme], code_version())
     if (stamps.get("docs") or {}).get("digest") == docs_in:
-        print("docs: skipped (claims and README as last time)")
+        print("docs: skipped (claims and README as last time)" + took())
     else:
         import pandas as pd
 
@@ -183,13 +191,13 @@ def _report(paths) -> None:
 
         written = docs.write_docs(paths, pd.read_csv(claims, keep_default_na=False,
                                                      na_values=[""]))
-        print(f"docs: {len(written)} file(s) written")
+        print(f"docs: {len(written)} file(s) written" + took())
         stamps.set("docs", digest_files([claims, paths.readme], code_version()))
 
     counts: dict = {}
     if _charts_unchanged(paths, stamps, tables):  # checked without drawing anything
         print(f"charts: skipped ({len(stamps.get('charts')['jobs'])} charts, inputs as "
-              f"last time)")
+              f"last time)" + took())
     else:
         from usmx.analysis import processed
         from usmx.charts.exporting import ALL_FORMATS, export_all
@@ -200,7 +208,8 @@ def _report(paths) -> None:
                              table_paths=tables, counts=counts)
         print(f"charts: {counts['drawn']} drawn, {counts['skipped']} skipped (inputs as "
               f"last time, or {counts['alike']} whose tables changed but not what they "
-              f"draw); {len(written)} file(s) written to {paths.rel(paths.figures)}/")
+              f"draw); {len(written)} file(s) written to {paths.rel(paths.figures)}/"
+              + took())
     stamps.save()
 
     from usmx.publish.report import run_notebooks
@@ -208,7 +217,7 @@ def _report(paths) -> None:
     written = run_notebooks(paths, stamps, tables, counts)
     stamps.save()
     print(f"notebooks: {counts['ran']} run, {counts['skipped']} skipped (inputs as last "
-          f"time); {len(written)} file(s) written to {paths.rel(paths.reports)}/"
+          f"time); {len(written)} file(s) written to {paths.rel(paths.reports)}/" + took()
           + "".join(f"\n  {paths.rel(p)}" for p in written))
 
 

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from usmx.charts.i18n import current
 from usmx.charts.spec import Bar, ChartSpec, Legend, Line, Panel, Text
 from usmx.charts.style import finish, new_figure, thousands, year_axis
 from usmx.charts.theme import ACCOUNT_COLORS, ALLOCATION_HATCH, GAP_HATCH, INK, house_style
@@ -59,6 +60,7 @@ def draw(spec: ChartSpec) -> Figure:
             if panel.legend is not None and panel.legend.entries == "figure":
                 _figure_legend(ax, flat, panel.legend)
         fig = finish(fig, spec.meta, **spec.layout)
+        fig.usmx_spec, fig.usmx_lang = spec, current()  # what it draws, for reuse
         if any(panel.small for panel in spec.panels):  # placed once the layout is final
             renderer = fig.canvas.get_renderer()
             for ax, panel in zip(flat, spec.panels, strict=True):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import multiprocessing
@@ -20,7 +21,7 @@ from usmx.charts.catalog import CHARTS, SPECS
 from usmx.charts.draw import draw
 from usmx.charts.i18n import LANGUAGES, language
 from usmx.charts.render import FORMATS, render
-from usmx.charts.spec import digest
+from usmx.charts.spec import edition_stamp
 from usmx.engine.stamps import Reads, chart_current, chart_digest, code_version
 from usmx.rawio import csv_bytes, write_atomic
 
@@ -73,11 +74,6 @@ def newsroom_csv(data, source_details) -> bytes:
     return b"\xef\xbb\xbf" + csv_bytes(out)
 
 
-def spec_stamp(spec, lang: str, formats) -> str:
-    """What one edition of a chart draws: its spec, language, formats and the code."""
-    return digest(spec, lang, list(formats), code_version())
-
-
 def _spec(code: str, name: str, record, options) -> tuple:
     """A chart's spec in a language, with the tables it read."""
     reads = Reads(record)
@@ -93,7 +89,7 @@ def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict, list[str]
         fig = draw(spec)
     outdir = _JOB["outdirs"][code]
     return (chart_files(fig, outdir, _JOB["formats"]), manifest_entry(fig, _JOB["formats"]),
-            reads, spec_stamp(spec, code, _JOB["formats"]))
+            reads, edition_stamp(spec, code, _JOB["formats"]))
 
 
 def _drawn_alike(stamps, jobs, record, options, formats, outdirs) -> list[tuple]:
@@ -106,7 +102,7 @@ def _drawn_alike(stamps, jobs, record, options, formats, outdirs) -> list[tuple]
                 (outdirs[code] / f"{name}.{fmt}").exists() for fmt in formats):
             continue
         spec, reads = _spec(code, name, record, options)
-        if entry["spec"] == spec_stamp(spec, code, formats):
+        if entry["spec"] == edition_stamp(spec, code, formats):
             alike.append((code, name, reads))
     return alike
 
@@ -244,6 +240,9 @@ def export_all(record, outdir: Path, names=None, *, options=None,
             stamps.set(key, chart_digest(*job, reads, options.get(job[1], {}), formats,
                                          table_paths), reads)
             stamps.entries[key]["spec"] = drawn_from
+            png = done[job][0].get(outdirs[job[0]] / f"{job[1]}.png")
+            if png is not None:  # for notebooks that show this very chart (ChartFigure)
+                stamps.entries[key]["png"] = hashlib.sha256(png).hexdigest()
     for code, folder in outdirs.items():
         drawn = [name for name in names if (code, name) in done]
         for name in drawn:

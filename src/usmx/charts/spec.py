@@ -197,3 +197,11 @@ def digest(spec: ChartSpec, *extra) -> str:
     """A hash of everything the spec says (and of ``extra``, such as the language)."""
     text = json.dumps([_plain(spec), *map(_plain, extra)], sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def edition_stamp(spec: ChartSpec, lang: str, formats) -> str:
+    """What one edition of a chart draws: its spec, language, formats and the code (the
+    export records it beside the files; a notebook finds the export's PNG by it)."""
+    from usmx.engine.stamps import code_version
+
+    return digest(spec, lang, list(formats), code_version())

@@ -118,8 +118,45 @@ class ChartFigure(Figure):
             return super().savefig(fname, *args, **kwargs)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"image/png": render(self, "png", dpi=110),
-                "text/plain": getattr(getattr(self, "usmx", None), "alt_text", repr(self))}
+        """The chart as the exported PNG (200 dpi), shown at screen size, with its alt text.
+        A report run finds the PNG its export just wrote for this very spec and language
+        (the same bytes) instead of drawing it again."""
+        png = _exported_png(self) or render(self, "png")
+        return ({"image/png": png,
+                 "text/plain": getattr(getattr(self, "usmx", None), "alt_text", repr(self))},
+                {"image/png": {"width": round(self.get_figwidth() * SCREEN_DPI)}})
+
+
+SCREEN_DPI = 110  # the size a chart is shown at in a notebook or report, in pixels per inch
+
+
+def _exported_png(fig) -> bytes | None:
+    """The PNG that the last export of this project (reports/figures/) wrote for this
+    figure's very spec and language, if the stamps say it was drawn from that spec and the
+    file still holds what was written; else None (the figure is drawn)."""
+    import hashlib
+    import json
+
+    from usmx.charts.spec import edition_stamp
+    from usmx.paths import project_paths
+
+    spec = getattr(fig, "usmx_spec", None)
+    if spec is None:
+        return None
+    lang = getattr(fig, "usmx_lang", "en")
+    try:
+        paths = project_paths()
+        stamps = json.loads(paths.stamps.read_text(encoding="utf-8"))
+        entry = stamps[f"chart:{lang}:{spec.meta.id}"]
+        formats = stamps["charts"]["formats"]
+        folder = paths.figures if lang == "en" else paths.figures / lang
+        png = (folder / f"{spec.meta.id}.png").read_bytes()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if entry.get("spec") != edition_stamp(spec, lang, formats) or \
+            entry.get("png") != hashlib.sha256(png).hexdigest():
+        return None
+    return png
 
 
 def new_figure(height_in: float, *, nrows: int = 1, ncols: int = 1, sharex: bool = False,

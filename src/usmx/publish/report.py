@@ -11,6 +11,8 @@ processed data tables.
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import html as html_text
 import json
 import os
@@ -120,22 +122,38 @@ def _images_with_alt(nb) -> None:
                 if isinstance(png, bytes):
                     png = base64.b64encode(png).decode("ascii")
                 alt = html_text.escape(str(data["text/plain"]).strip("'\""), quote=True)
+                width = output.get("metadata", {}).get("image/png", {}).get("width")
+                size = f' width="{int(width)}"' if isinstance(width, (int, float)) else ""
                 data["text/html"] = (f'<img src="data:image/png;base64,{png.strip()}" '
-                                     f'alt="{alt}" style="max-width:100%">')
+                                     f'alt="{alt}"{size} style="max-width:100%">')
                 del data["image/png"]
                 del data["text/plain"]
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: its templates are compiled once (warm it before
+    forking workers, and they inherit it compiled)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def warm_exporter() -> None:
+    """Compile the reader edition's templates now, on an empty notebook."""
+    import nbformat
+
+    _exporter().from_notebook_node(nbformat.v4.new_notebook())
 
 
 def html(nb, source: Path | None = None) -> bytes:
     """The reader edition of an executed notebook (see the module's docstring)."""
     from bs4 import BeautifulSoup
-    from nbconvert import HTMLExporter
 
     nb.metadata["title"] = title_of(nb)
     _images_with_alt(nb)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     soup = BeautifulSoup(body, features="html.parser")
     for tag in soup.find_all(["script", "link"]):  # nothing that needs the network
         if (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//")):
@@ -212,18 +230,62 @@ def _edition(path: Path, nb) -> tuple[str, bytes, list[str]]:
     return title_of(nb), html(nb, path), reads
 
 
-def _run(todo: list[Path]) -> list[tuple[str, bytes, list[str]]]:
-    """Run the notebooks and make their reader editions: in warm workers forked from this
-    process where the platform allows (usmx.publish.warm), else in fresh kernels."""
+class Pending:
+    """Notebooks started by :func:`start_notebooks`, to be finished by
+    :func:`finish_notebooks` (which waits for them and writes the reports)."""
+
+    def __init__(self, paths: Paths, stamps, table_paths, todo: list[Path]):
+        self.paths, self.stamps, self.table_paths, self.todo = paths, stamps, table_paths, todo
+        self.titles: dict[str, str] = {}
+        self.logs: list[str] = []
+        self.batch = None
+
+    def digest(self, path: Path, reads) -> str:
+        from usmx.engine.stamps import code_version, digest_files
+
+        return digest_files([path, *(self.table_paths[n] for n in reads
+                                     if n in self.table_paths)], code_version())
+
+    def results(self) -> list[tuple[str, bytes, list[str]]]:
+        """Each notebook's title, reader edition and the tables it read."""
+        try:
+            if self.batch is not None:
+                return self.batch.collect()
+            return [(title_of(nb), html(nb, path), reads) for path, (nb, reads)
+                    in zip(self.todo, execute_many(self.todo), strict=True)] \
+                if self.todo else []
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.batch is not None:
+            self.batch.cancel()  # nothing left to stop once collected
+        for log in self.logs:
+            with contextlib.suppress(OSError):
+                os.unlink(log)
+        self.logs = []
+
+
+def start_notebooks(paths: Paths, stamps=None, table_paths=None) -> Pending:
+    """Start the notebooks whose notebook, tables read or code changed (all of them without
+    ``stamps``): in warm workers forked from this process where the platform allows
+    (usmx.publish.warm), so they share the cores with whatever this process does next;
+    else they run in fresh kernels when finished."""
     import tempfile
 
     from usmx.publish import warm
 
-    if not todo:
-        return []
-    if not warm.can_fork():
-        return [(title_of(nb), html(nb, path), reads)
-                for path, (nb, reads) in zip(todo, execute_many(todo), strict=True)]
+    os.environ["USMX_ROOT"] = str(paths.root)  # the notebooks read this project's tables
+    pending = Pending(paths, stamps, table_paths or {}, [])
+    for path in notebooks(paths):
+        key, out = f"notebook:{path.stem}", paths.reports / f"{path.stem}.html"
+        stamp = stamps.get(key) if stamps is not None else None
+        if stamp and out.exists() and stamp["digest"] == pending.digest(path, stamp["reads"]):
+            pending.titles[path.stem] = stamp.get("title") or path.stem
+        else:
+            pending.todo.append(path)
+    if not pending.todo or not warm.can_fork():
+        return pending
     # What every worker needs, imported once here rather than in each worker:
     quick_imports()
     import bs4  # noqa: F401
@@ -235,48 +297,30 @@ def _run(todo: list[Path]) -> list[tuple[str, bytes, list[str]]]:
     import usmx.charts  # noqa: F401
     from usmx.engine.stamps import TRACK_ENV
 
-    logs = []
-    try:
-        for _ in todo:
-            handle, log = tempfile.mkstemp(suffix=".reads")
-            os.close(handle)
-            logs.append(log)
-        return warm.run_many(todo, _edition, envs=[{TRACK_ENV: log} for log in logs])
-    finally:
-        for log in logs:
-            os.unlink(log)
+    warm_exporter()
+    for _ in pending.todo:
+        handle, log = tempfile.mkstemp(suffix=".reads")
+        os.close(handle)
+        pending.logs.append(log)
+    pending.batch = warm.Batch(pending.todo, _edition,
+                               envs=[{TRACK_ENV: log} for log in pending.logs])
+    return pending
 
 
-def run_notebooks(paths: Paths, stamps=None, table_paths=None,
-                  counts: dict | None = None) -> list[Path]:
-    """Execute every notebook and write reports/<name>.html and reports/index.html
-    (atomically, all or none). With ``stamps``, a notebook whose code, tables read and
-    package version are as last time is not run again."""
-    from usmx.engine.stamps import code_version, digest_files
-
-    def digest(path: Path, reads) -> str:
-        return digest_files([path, *(table_paths[n] for n in reads if n in table_paths)],
-                            code_version())
-
+def finish_notebooks(pending: Pending, counts: dict | None = None) -> list[Path]:
+    """Wait for the started notebooks and write reports/<name>.html and
+    reports/index.html (atomically, all or none); update the stamps."""
+    paths, stamps = pending.paths, pending.stamps
     files = {}
-    titles = {}
+    titles = dict(pending.titles)
     ran = 0
-    os.environ["USMX_ROOT"] = str(paths.root)  # the kernels read this project's tables
-    todo = []
-    for path in notebooks(paths):
-        key, out = f"notebook:{path.stem}", paths.reports / f"{path.stem}.html"
-        stamp = stamps.get(key) if stamps is not None else None
-        if stamp and out.exists() and stamp["digest"] == digest(path, stamp["reads"]):
-            titles[path.stem] = stamp.get("title") or path.stem
-        else:
-            todo.append(path)
-    for path, (title, page, reads) in zip(todo, _run(todo), strict=True):
+    for path, (title, page, reads) in zip(pending.todo, pending.results(), strict=True):
         ran += 1
         titles[path.stem] = title
         files[paths.reports / f"{path.stem}.html"] = page
         if stamps is not None:
             key = f"notebook:{path.stem}"
-            stamps.set(key, digest(path, reads), reads)
+            stamps.set(key, pending.digest(path, reads), reads)
             stamps.entries[key]["title"] = title
     titles = {path.stem: titles[path.stem] for path in notebooks(paths)}  # in order
     if counts is not None:
@@ -286,3 +330,10 @@ def run_notebooks(paths: Paths, stamps=None, table_paths=None,
     files[paths.reports / "index.html"] = index_html(paths, titles)
     changed = {p: d for p, d in files.items() if not p.exists() or p.read_bytes() != d}
     return write_atomic(changed) if changed else []
+
+
+def run_notebooks(paths: Paths, stamps=None, table_paths=None,
+                  counts: dict | None = None) -> list[Path]:
+    """Execute every notebook (with ``stamps``: those whose notebook, tables read or code
+    changed) and write the reports; see start_notebooks and finish_notebooks."""
+    return finish_notebooks(start_notebooks(paths, stamps, table_paths), counts)

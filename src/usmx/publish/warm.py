@@ -14,9 +14,11 @@ the report does too.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 from pathlib import Path
@@ -136,12 +138,93 @@ def run(path: Path, timeout: int = 300, env: dict | None = None):
     return nb
 
 
-_TASK: dict = {}
+class Batch:
+    """Notebooks running in forked workers, one process per notebook (fresh module state
+    for each, as a fresh kernel gives), at most ``slots`` at a time; the results are
+    collected with :meth:`collect`. Started before other work (the report's charts), so
+    that both share the machine's cores. Plain ``os.fork`` and pipes: no threads exist in
+    this process when a worker is forked, so forking is safe."""
 
+    def __init__(self, paths: list[Path], job, timeout: int = 300, envs=None,
+                 slots: int | None = None):
+        self.paths, self.job, self.timeout = list(paths), job, timeout
+        self.envs = list(envs or [{}] * len(self.paths))
+        self.slots = slots or max(1, os.cpu_count() or 1)
+        self.queue = list(range(len(self.paths)))
+        self.running: dict[int, tuple[int, int, list[bytes]]] = {}  # fd -> index, pid, data
+        self.results: dict[int, tuple[str, object]] = {}
+        self._fill()
 
-def _one(index: int):
-    path = _TASK["paths"][index]
-    return _TASK["job"](path, run(path, _TASK["timeout"], _TASK["envs"][index]))
+    def _fill(self) -> None:
+        while self.queue and len(self.running) < self.slots:
+            self._fork(self.queue.pop(0))
+
+    def _fork(self, index: int) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: run, send the outcome, leave without cleanup handlers
+            os.close(read_end)
+            try:
+                path = self.paths[index]
+                outcome = ("ok", self.job(path, run(path, self.timeout, self.envs[index])))
+            except BaseException as exc:  # sent back, to be raised in this process
+                outcome = ("error", exc)
+            try:
+                data = pickle.dumps(outcome)
+            except Exception as exc:  # an error that does not pickle
+                data = pickle.dumps(("error", NotebookError(f"{type(exc).__name__}: {exc}")))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+            os._exit(0)
+        os.close(write_end)
+        self.running[read_end] = (index, pid, [])
+
+    def cancel(self) -> None:
+        """Stop the workers still running or waiting (the caller failed)."""
+        import signal as signals
+
+        self.queue.clear()
+        for fd, (_, pid, _) in list(self.running.items()):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signals.SIGKILL)
+                os.waitpid(pid, 0)
+            os.close(fd)
+        self.running.clear()
+
+    def collect(self) -> list:
+        """Wait for every notebook; ``job(path, notebook)`` of each, in order. A failed
+        notebook raises its error here (after all have finished)."""
+        import selectors
+
+        with selectors.DefaultSelector() as watch:
+            for fd in self.running:
+                watch.register(fd, selectors.EVENT_READ)
+            while self.running:
+                for key, _ in watch.select():
+                    index, pid, chunks = self.running[key.fd]
+                    chunk = os.read(key.fd, 1 << 20)
+                    if chunk:
+                        chunks.append(chunk)
+                        continue
+                    watch.unregister(key.fd)
+                    os.close(key.fd)
+                    del self.running[key.fd]
+                    _, status = os.waitpid(pid, 0)
+                    data = b"".join(chunks)
+                    self.results[index] = pickle.loads(data) if data else (
+                        "error", NotebookError(f"{self.paths[index].name}: the worker "
+                                               f"ended without a result ({status})"))
+                    before = set(self.running)
+                    self._fill()
+                    for fd in set(self.running) - before:
+                        watch.register(fd, selectors.EVENT_READ)
+        for index in range(len(self.paths)):
+            state, value = self.results[index]
+            if state == "error":
+                raise value
+        return [self.results[index][1] for index in range(len(self.paths))]
 
 
 def run_many(paths: list[Path], job, timeout: int = 300, envs=None,
@@ -149,10 +232,4 @@ def run_many(paths: list[Path], job, timeout: int = 300, envs=None,
     """Run each notebook in a worker forked from this process (as many at once as the
     machine has cores), and return ``job(path, executed_notebook)`` for each, computed in
     the worker (what ``job`` returns must pickle)."""
-    if not paths:
-        return []
-    _TASK.update(paths=list(paths), job=job, timeout=timeout,
-                 envs=list(envs or [{}] * len(paths)))
-    workers = workers or max(1, min(len(paths), os.cpu_count() or 1))
-    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
-        return pool.map(_one, range(len(paths)), chunksize=1)
+    return Batch(paths, job, timeout, envs, workers).collect() if paths else []

@@ -1,5 +1,7 @@
 """Stage 6, publishing: the README's generated section (``docs``), notebooks executed into
-HTML (``report``), notebook outputs stripped before a commit (``nbstrip``).
+reader editions in HTML (``report``; in workers forked from the report's process by
+``warm``), notebook outputs stripped before a commit (``nbstrip``).
 
-May import: ``usmx.paths``, ``usmx.rawio``, ``usmx.schema``.
+May import the stages before it (``paths``, ``rawio``, ``schema``, ``engine``,
+``analysis``, ``charts``); not ``domains``.
 """

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -60,6 +61,15 @@ def _load_font(source, options):
 _LEAN_RANGES = ((0x20, 0x24F), (0x2000, 0x206F), (0x2200, 0x22FF))
 
 
+@functools.lru_cache(maxsize=16)
+def _font_digest(path: str, size: int, mtime_ns: int) -> str:
+    """The digest of a font file's bytes (once per file and version of it)."""
+    import hashlib
+
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
 def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int]] | None:
     """A copy of ``fontfile`` reduced to the glyphs of _LEAN_RANGES, without layout tables,
     and the map from the font's glyph ids to the copy's; None if the font cannot be read.
@@ -74,8 +84,10 @@ def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int]] | None:
 
     try:
         st = os.stat(fontfile)
-        ident = f"{os.fspath(fontfile)}|{fontfile.face_index}|{st.st_size}|{st.st_mtime_ns}|" \
-                f"{fontTools.version}|{_LEAN_RANGES}"
+        # keyed by the font's bytes, so every copy of one font (a new environment, a
+        # fresh clone) shares one entry instead of adding its own
+        ident = f"{_font_digest(os.fspath(fontfile), st.st_size, st.st_mtime_ns)}|" \
+                f"{fontfile.face_index}|{fontTools.version}|{_LEAN_RANGES}"
         digest = hashlib.sha256(ident.encode()).hexdigest()[:20]
         folder = Path(mpl.get_cachedir()) / "usmx-lean-fonts"
         path, kept = folder / f"{digest}.ttf", folder / f"{digest}.json"

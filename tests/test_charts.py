@@ -608,6 +608,8 @@ def test_every_chart_has_a_spanish_edition_with_no_english_left(figs_es, t):
             hits = [x for x in texts_es if phrase in x.replace("\n", " ")]
             assert not hits, (name, phrase, hits[:1])
         assert fig.usmx.source_line.startswith("Fuente: ")
+        fiscal = [x for x in texts_es if re.search(r"\bFY\d", x)]
+        assert not fiscal, (name, fiscal[:2])  # the table writes US fiscal years "AF"
         assert "Gráfico:" in " ".join(texts(fig, "usmx-credit"))
     assert texts(figs_es["mexico-vs-us"], "comparison-")[0] == (
         "México más alto en 2015; EE. UU., en 2010, 2014, 2016, 2017 "

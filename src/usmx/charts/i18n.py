@@ -81,10 +81,29 @@ def _table(code: str) -> tuple[dict[str, str], list[tuple[re.Pattern, str]]]:
 
 
 def tr(text: str, code: str | None = None) -> str:
-    """``text`` in the language of the block (or ``code``); English is returned as is."""
+    """``text`` in the language of the block (or ``code``); English is returned as is.
+    US fiscal years are written as the table's row for ``FY{yy}`` says, everywhere in the
+    text (a year copied into a sentence too)."""
     code = code or current()
-    if code == "en" or not text or _NEUTRAL.match(text):
+    if code == "en" or not text:
         return text
+    said = text if _NEUTRAL.match(text) else _translate(text, code)
+    return _FISCAL_YEAR.sub(_fiscal_prefix(code), said)
+
+
+_FISCAL_YEAR = re.compile(r"\bFY(?=\d{2}(?:\d{2})?\b)")
+
+
+@functools.cache
+def _fiscal_prefix(code: str) -> str:
+    """How ``code`` writes the US fiscal-year prefix: the table's row for 'FY{yy}'."""
+    for pattern, target in _table(code)[1]:
+        if pattern.match("FY08"):
+            return target.split("{", 1)[0]
+    return "FY"
+
+
+def _translate(text: str, code: str) -> str:
     exact, templates = _table(code)
     if text in exact:
         return exact[text]

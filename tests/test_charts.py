@@ -754,3 +754,48 @@ def test_no_two_legend_entries_look_alike(figs, figs_es):
             for symbol, label in zip(symbols, labels, strict=True):
                 assert symbol not in seen, (fig.usmx.id, label, seen.get(symbol))
                 seen[symbol] = label
+
+
+def _texts_drawn(fig):
+    """Every text the figure draws, with its box: tick labels only for ticks in view."""
+    fig.draw_without_rendering()  # legends and ticks take their places
+    renderer = fig.canvas.get_renderer()
+    hidden = set()
+    for ax in fig.axes:
+        for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            low, high = min(low, high), max(low, high)
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    found = []
+    for text in fig.findobj(matplotlib.text.Text):
+        if id(text) in hidden or not text.get_visible() or not text.get_text().strip():
+            continue
+        box = text.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            found.append((text, box))
+    return found
+
+
+def test_no_text_runs_over_another(figs, figs_es, t):
+    """The editor's read: no title, label, note, legend entry, value or tick label covers
+    another, in either language, with the default choices or narrower ones."""
+    import itertools
+
+    from usmx.charts import i18n
+
+    editions = [*figs.values(), *figs_es.values(),
+                CHARTS["child-deportations"](t, 2012, 2016, ("HND",)),
+                CHARTS["mexico-vs-us"](t, 2013, 2016),
+                CHARTS["funding-vs-child-deportations"](t, 2010, 2015, ("SLV",))]
+    with i18n.language("es"):
+        editions += [CHARTS["child-deportations"](t, 2010, 2015, ("GTM", "SLV")),
+                     CHARTS["uac-apprehensions"](t, 2012, 2017, ("HND", "MEX"))]
+    for fig in editions:
+        drawn = _texts_drawn(fig)
+        assert len(drawn) > 20
+        over = [(a.get_text()[:30], b.get_text()[:30])
+                for (a, box_a), (b, box_b) in itertools.combinations(drawn, 2)
+                if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 1
+                and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 1]
+        assert not over, (fig.usmx.id, over[:3])

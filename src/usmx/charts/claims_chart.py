@@ -45,9 +45,9 @@ def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
             words = f"record {claim['record_figure']}; article {claim['figure_printed']}"
         else:
             words = "no number to compare"
-        marks.append(Text(1.03, ypos, "\n".join(textwrap.wrap(words, 40)), 6.5,
-                          gid=f"words-{claim['claim_id']}", coords="yaxis", ha="left",
-                          va="center", color=INK["subtitle"]))
+        marks.append(Text(1.03, ypos, words, 6.5, gid=f"words-{claim['claim_id']}",
+                          coords="yaxis", ha="left", va="center", color=INK["subtitle"],
+                          wrap=44))
         rows.append({"claim_id": claim["claim_id"], "label": claim["label"],
                      "verdict": claim["verdict"],
                      "verdict_label": VERDICT_LABELS[claim["verdict"]],

@@ -61,8 +61,10 @@ def draw(spec: ChartSpec) -> Figure:
                 _figure_legend(ax, flat, panel.legend)
         fig = finish(fig, spec.meta, **spec.layout)
         fig.usmx_spec, fig.usmx_lang = spec, current()  # what it draws, for reuse
-        if any(panel.small for panel in spec.panels):  # placed once the layout is final
-            renderer = fig.canvas.get_renderer()
+        renderer = fig.canvas.get_renderer()  # the layout is final by now
+        for ax in flat:
+            _rule_labels_inside(ax, renderer)
+        if any(panel.small for panel in spec.panels):
             for ax, panel in zip(flat, spec.panels, strict=True):
                 _small_labels(ax, panel, renderer)
         return fig
@@ -89,8 +91,10 @@ def _mark(ax, mark) -> None:
         transform = {"data": {}, "axes": {"transform": ax.transAxes},
                      "yaxis": {"transform": ax.get_yaxis_transform()}}[mark.coords]
         extra = {} if mark.color is None else {"color": mark.color}
-        ax.text(mark.x, mark.y, mark.text, ha=mark.ha, va=mark.va, fontsize=mark.size,
-                gid=mark.gid, **transform, **extra)
+        text = "\n".join(textwrap.wrap(mark.text, mark.wrap)) if mark.wrap else mark.text
+        artist = ax.text(mark.x, mark.y, text, ha=mark.ha, va=mark.va, fontsize=mark.size,
+                         gid=mark.gid, **transform, **extra)
+        artist.usmx_wrap = mark.wrap  # finish() wraps the translation as wide
     else:
         raise TypeError(f"no drawer for {type(mark).__name__}")
 
@@ -140,12 +144,59 @@ def _panel(ax, panel: Panel) -> None:
             ax.annotate(rule.label, xy=(rule.x, 1), xycoords=("data", "axes fraction"),
                         xytext=(4 if right else -4, -2), textcoords="offset points",
                         ha="left" if right else "right", va="top", fontsize=7,
-                        color=INK["note"])
+                        color=INK["note"], gid="rule-label")
     if panel.legend is not None and panel.legend.entries != "figure":
         _legend(ax, panel.legend)
     if panel.headline:
         ax.text(0, 1.015, panel.headline, transform=ax.transAxes, ha="left", va="bottom",
                 fontsize=7.5, color=INK["note"], gid=f"comparison-{panel.title}")
+
+
+def _rule_labels_inside(ax, renderer) -> None:
+    """A rule's label that would run out of its panel (over the tick labels, or past the
+    page) or under the legend goes to the other side of the rule, or on more lines, or
+    at last to the foot of the rule."""
+    inside = ax.bbox
+    legend = ax.get_legend()
+    keep_off = [legend.get_window_extent(renderer)] if legend is not None else []
+
+    def out(label) -> float:
+        box = label.get_window_extent(renderer)
+        return (max(inside.x0 - box.x0, 0) + max(box.x1 - inside.x1, 0)
+                + sum(_overlap(box, other) for other in keep_off))
+
+    for label in ax.texts:
+        if label.get_gid() != "rule-label" or not out(label):
+            continue
+        first = (label.get_text(), label.xyann, label.get_horizontalalignment())
+        words, lines = " ".join(label.get_text().split()), label.get_text().count("\n") + 1
+        for extra in range(3):
+            if extra:  # neither side holds it: one line more
+                label.set_text("\n".join(textwrap.wrap(words, -(-len(words) // (lines + extra)))))
+            here = out(label)
+            if not here:
+                break
+            _flip(label)
+            if out(label) > here:  # this side was better
+                _flip(label)
+            if not out(label):
+                break
+        if out(label):  # as it was, at the foot of the rule, on the side with room
+            label.set_text(first[0])
+            label.set_horizontalalignment(first[2])
+            label.xy, label.xyann = (label.xy[0], 0), (first[1][0], 2)
+            label.set_verticalalignment("bottom")
+            here = out(label)
+            _flip(label)
+            if out(label) > here:
+                _flip(label)
+
+
+def _flip(label) -> None:
+    """A rule label to the other side of its rule."""
+    dx, dy = label.xyann
+    label.xyann = (-dx, dy)
+    label.set_horizontalalignment("left" if dx < 0 else "right")
 
 
 def _legend(ax, legend: Legend) -> None:

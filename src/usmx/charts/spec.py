@@ -88,6 +88,7 @@ class Text:
     ha: str = "center"
     va: str = "bottom"
     color: str | None = INK["gap"]  # None: the house text colour
+    wrap: int | None = None  # characters per line, in every language (wrapped when drawn)
 
 
 @dataclass(frozen=True)

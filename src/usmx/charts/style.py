@@ -240,7 +240,12 @@ def _translated(fig: Figure, meta: ChartMeta) -> ChartMeta:
     for text in fig.findobj(matplotlib.text.Text):
         if text.get_text() and id(text) not in done:  # each text once
             done.add(id(text))
-            text.set_text(tr(text.get_text()))
+            width = getattr(text, "usmx_wrap", None)
+            if width:  # a text wrapped to a width: the translation, wrapped as wide
+                text.set_text("\n".join(textwrap.wrap(
+                    tr(" ".join(text.get_text().split("\n"))), width)))
+            else:
+                text.set_text(tr(text.get_text()))
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if isinstance(axis.get_major_locator(), matplotlib.ticker.FixedLocator):

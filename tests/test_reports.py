@@ -153,3 +153,27 @@ def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
                              str(scratch.root)], capture_output=True, text=True, timeout=600)
     assert undone.returncode == 0, undone.stderr[-2000:]
     assert {p.name: p.read_bytes() for p in (scratch.root / "reports").glob("*.html")} == pages
+
+
+def test_a_failing_notebook_stops_its_report_and_names_the_cell(scratch, capsys):
+    """A notebook cell that raises: `report` exits 5 naming the notebook and the cell, the
+    other outputs are written, and no reader edition of that notebook is."""
+    import nbformat
+
+    from usmx import cli
+
+    (scratch.root / "notebooks").mkdir()
+    good = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Fine"),
+                                           nbformat.v4.new_code_cell("1 + 1")])
+    bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken"),
+                                          nbformat.v4.new_code_cell("x = 1"),
+                                          nbformat.v4.new_code_cell("{}['missing']")])
+    nbformat.write(good, scratch.root / "notebooks" / "01-fine.ipynb")
+    nbformat.write(bad, scratch.root / "notebooks" / "02-broken.ipynb")
+    shutil.copy(ROOT / "README.md", scratch.root / "README.md")
+    code = cli.main(["report", "--root", str(scratch.root)])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert "02-broken.ipynb, cell 3: KeyError" in err and "Traceback" not in err
+    assert (scratch.root / "reports" / "figures" / "manifest.json").exists()
+    assert not list((scratch.root / "reports").glob("*.html"))  # all or none

@@ -138,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: bad input; nothing was written.\n{exc.report()}", file=sys.stderr)
         return 2
+    except _notebook_error() as exc:
+        print(f"error: a notebook failed, so no reader edition was written (the data and "
+              f"charts are up to date).\n{exc}", file=sys.stderr)
+        return 5
     except ParameterError as exc:
         print(f"error: {exc}; nothing was written.", file=sys.stderr)
         return 2
@@ -149,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
               f"there are unchanged.", file=sys.stderr)
         return 4
     return 0
+
+
+def _notebook_error() -> type:
+    """The error of a failed notebook (imported only when something was raised)."""
+    from usmx.publish.warm import NotebookError
+
+    return NotebookError
 
 
 def _report(paths) -> None:

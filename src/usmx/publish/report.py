@@ -230,6 +230,18 @@ def _edition(path: Path, nb) -> tuple[str, bytes, list[str]]:
     return title_of(nb), html(nb, path), reads
 
 
+def _kernels(todo: list[Path]) -> list[tuple]:
+    """execute_many, a failed cell raised as the warm workers raise it (NotebookError)."""
+    from nbclient.exceptions import CellExecutionError
+
+    from usmx.publish.warm import NotebookError
+
+    try:
+        return execute_many(todo)
+    except CellExecutionError as exc:
+        raise NotebookError(str(exc).strip().splitlines()[-1]) from exc
+
+
 class Pending:
     """Notebooks started by :func:`start_notebooks`, to be finished by
     :func:`finish_notebooks` (which waits for them and writes the reports)."""
@@ -252,7 +264,7 @@ class Pending:
             if self.batch is not None:
                 return self.batch.collect()
             return [(title_of(nb), html(nb, path), reads) for path, (nb, reads)
-                    in zip(self.todo, execute_many(self.todo), strict=True)] \
+                    in zip(self.todo, _kernels(self.todo), strict=True)] \
                 if self.todo else []
         finally:
             self.close()

@@ -26,7 +26,8 @@ from typing import ClassVar
 
 
 class NotebookError(RuntimeError):
-    """A notebook cell failed: names the notebook, the cell and the error."""
+    """A notebook cell failed: names the notebook, the cell (its place among all the
+    notebook's cells, as JupyterLab lists them) and the error."""
 
 
 def can_fork() -> bool:

@@ -38,15 +38,18 @@ def comparisons(data: pd.DataFrame) -> dict[str, dict]:
     is higher, and the first year Mexico's is higher after a year in which it was not."""
     out = {}
     for panel, group in data.groupby("panel", sort=False):
+        first: dict[int, dict[str, tuple]] = {}  # year -> side -> (order, value), lowest order
+        for year, side, order, value in zip(group["year"], group["side"], group["order"],
+                                            group["value"], strict=True):
+            sides = first.setdefault(int(year), {})
+            if side not in sides or order < sides[side][0]:
+                sides[side] = (order, value)
         years, higher = [], []
-        for year in sorted(group["year"].unique()):
-            here = group[group["year"] == year]
-            mx = here[here["side"] == "mx"].sort_values("order")["value"]
-            us = here[here["side"] == "us"].sort_values("order")["value"]
-            if len(mx) and len(us):
-                years.append(int(year))
-                if mx.iloc[0] > us.iloc[0]:
-                    higher.append(int(year))
+        for year in sorted(first):
+            if "mx" in first[year] and "us" in first[year]:
+                years.append(year)
+                if first[year]["mx"][1] > first[year]["us"][1]:
+                    higher.append(year)
         overtakes = next((y for prev, y in itertools.pairwise(years)
                           if prev not in higher and y in higher), None)
         out[panel] = {"years": years, "mexico_higher": higher, "overtakes": overtakes}

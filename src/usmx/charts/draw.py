@@ -172,7 +172,7 @@ def _rule_labels_inside(ax, renderer) -> None:
         words, lines = " ".join(label.get_text().split()), label.get_text().count("\n") + 1
         for extra in range(3):
             if extra:  # neither side holds it: one line more
-                label.set_text("\n".join(textwrap.wrap(words, -(-len(words) // (lines + extra)))))
+                label.set_text("\n".join(_in_lines(words, lines + extra)))
             here = out(label)
             if not here:
                 break
@@ -190,6 +190,14 @@ def _rule_labels_inside(ax, renderer) -> None:
             _flip(label)
             if out(label) > here:
                 _flip(label)
+
+
+def _in_lines(words: str, lines: int) -> list[str]:
+    """``words`` wrapped as narrow as they go in ``lines`` lines (no word broken)."""
+    width = -(-len(words) // lines)
+    while len(textwrap.wrap(words, width)) > lines:
+        width += 1
+    return textwrap.wrap(words, width)
 
 
 def _flip(label) -> None:

@@ -8,12 +8,13 @@ import math
 import re
 from pathlib import Path
 
+import matplotlib.colors
 import matplotlib.text
 import pandas as pd
 import pytest
 
 from usmx.analysis import processed
-from usmx.charts import CHARTS
+from usmx.charts import CHARTS, theme
 from usmx.charts.catalog import SPECS
 from usmx.charts.draw import draw
 from usmx.charts.spec import (
@@ -63,6 +64,13 @@ def test_every_chart_is_a_spec_of_plain_data(record):
         assert not kinds & {"matplotlib", "numpy"}, (name, kinds)
         assert digest(spec) == digest(make(record)), f"{name}: the spec is not deterministic"
         assert spec.panels and all(isinstance(p, Panel) for p in spec.panels)
+        roles = [m.color for p in spec.panels for m in p.marks if isinstance(m, (Line, Text))]
+        roles += [c for p in spec.panels for m in p.marks if isinstance(m, Bar)
+                  for c in (m.facecolor, m.edgecolor)]
+        roles += [r.color for p in spec.panels for r in p.rules]
+        roles += [s.color for p in spec.panels for s in p.small]
+        unknown = {r for r in roles if r is not None and r not in theme.ROLES}
+        assert not unknown, (name, unknown)  # colours are named by role, never written
 
 
 def test_the_chart_is_its_spec_drawn(record):
@@ -100,14 +108,14 @@ def _toy() -> ChartSpec:
                      alt_text="a", source_ids=[], source_line="Source: nobody", notes=["n"],
                      data=pd.DataFrame({"x": [1.0]}))
     left = Panel(title="Left", marks=(
-        Line("big", (2010.5, 2011.5, 2012.5), (100.0, math.nan, 300.0), "#0072B2"),
-        Line("small", (2010.5, 2011.5), (3.0, 4.0), "#D55E00", style="--", marker="s"),
-        Bar(2011.5, 50.0, 0.8, "bar-1", facecolor="#009E73"),
+        Line("big", (2010.5, 2011.5, 2012.5), (100.0, math.nan, 300.0), "country:GTM"),
+        Line("small", (2010.5, 2011.5), (3.0, 4.0), "mexico", style="--", marker="s"),
+        Bar(2011.5, 50.0, 0.8, "bar-1", facecolor="account:ESF"),
         Text(2012.5, 10.0, "a note", 6.0, gid="note-1")),
-        small=(SmallLabels(((2010.5, 3.0, "v-1"), (2011.5, 4.0, "v-2")), "#D55E00"),),
-        rules=(Rule(2012.0, "#000000", label="An event"),), years=(2010, 2012),
+        small=(SmallLabels(((2010.5, 3.0, "v-1"), (2011.5, 4.0, "v-2")), "mexico"),),
+        rules=(Rule(2012.0, "reference", label="An event"),), years=(2010, 2012),
         scale=Scale(shared="g", small_share=0.08), legend=Legend("upper left"))
-    right = Panel(title="Right", marks=(Line("other", (2010.5,), (600.0,), "#999999"),),
+    right = Panel(title="Right", marks=(Line("other", (2010.5,), (600.0,), "country:ALL"),),
                   years=(2010, 2012), scale=Scale(shared="g"))
     return ChartSpec(meta, 4.0, (left, right, Panel(off=True)), nrows=1, ncols=3)
 
@@ -124,6 +132,12 @@ def test_drawers_draw_any_spec():
     assert "An event" in [t.get_text() for t in left.findobj(matplotlib.text.Text)]
     assert [t.get_text() for t in left.get_legend().get_texts()] == ["big", "small"]
     assert not empty.axison
+    assert matplotlib.colors.to_hex(big.get_color()) == theme.ROLES["country:GTM"].lower()
+    assert matplotlib.colors.to_hex(left.patches[0].get_facecolor()) == \
+        theme.ROLES["account:ESF"].lower()
+    with pytest.raises(KeyError, match="no colour role 'crimson'"):
+        draw(dataclasses.replace(_toy(), panels=(Panel(marks=(
+            Line("x", (1.0,), (1.0,), "crimson"),)),), ncols=1))
     assert fig.usmx.title == "A toy chart"
     assert any(t.get_text() == "A toy chart" for t in fig.texts)
 

@@ -24,7 +24,6 @@ from usmx.charts.parts import (
     year_range_text,
 )
 from usmx.charts.spec import ChartSpec, Legend, Panel, Scale, SmallLabels
-from usmx.charts.theme import COLORS
 from usmx.schema import COUNTRY_NAMES
 
 # --------------------------------------------------------------------------------------
@@ -35,7 +34,7 @@ from usmx.schema import COUNTRY_NAMES
 # Who returned the children sets the colour (Mexico vermillion, the US blue); the counter
 # sets the line: solid = arrivals counted by the receiving country, dashed = the deporting
 # state's own count, dotted = juveniles on ICE Air flights.
-MX_RETURN, US_RETURN = COLORS["vermillion"], COLORS["blue"]
+MX_RETURN, US_RETURN = "mexico", "us"  # colour roles (usmx.charts.theme.ROLES)
 CHILD_MEASURES = {
     "received_minors_from_mexico": ("Returned by Mexico: arrivals counted by the children's "
                                     "country", MX_RETURN, "-", "o"),
@@ -163,9 +162,8 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int
     each country."""
     first, last = params.years(first, last, covered_years(record))
     countries = tuple(params.choice(countries, ("GTM", "HND", "SLV", "MEX"), "country"))
-    lines = [(nat, color, "-") for nat, color in (
-        ("GTM", COLORS["blue"]), ("HND", COLORS["orange"]), ("SLV", COLORS["green"]),
-        ("MEX", COLORS["vermillion"])) if nat in countries] + [("ALL", COLORS["grey"], "--")]
+    lines = [(nat, f"country:{nat}", "-") for nat in ("GTM", "HND", "SLV", "MEX")
+             if nat in countries] + [("ALL", "country:ALL", "--")]
     rate_panel = "Per 100,000 children aged 0-14 in the country"
     counts_marks, rate_marks, drawn = [], [], []
     for nat, color, style in lines:
@@ -238,7 +236,7 @@ def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 20
 
 # Colour by side (Mexico vermillion, the US blue), line style and marker by the order of
 # the line within its side: hues a reader can tell apart, as in the children chart.
-SIDE_COLORS = {"mx": COLORS["vermillion"], "us": COLORS["blue"]}
+SIDE_COLORS = {"mx": "mexico", "us": "us"}  # colour roles
 ORDER_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 
 

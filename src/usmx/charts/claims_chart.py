@@ -12,7 +12,6 @@ from usmx.analysis.processed import ProcessedTables
 from usmx.charts.draw import draw
 from usmx.charts.parts import chart_meta
 from usmx.charts.spec import ChartSpec, Line, Panel, Rule, Scale, Text
-from usmx.charts.theme import COLORS, INK, VERDICT_COLORS
 from usmx.schema import VERDICT_LABELS
 
 # --------------------------------------------------------------------------------------
@@ -35,7 +34,7 @@ def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
     marks, rows = [], []
     for position, claim in claims.iterrows():
         ypos = count - 1 - position
-        color = VERDICT_COLORS[claim["verdict"]]
+        color = f"verdict:{claim['verdict']}"  # a colour role
         share = shares[position]
         if share is not None:
             marks.append(Line(None, (100, share), (ypos, ypos), color, marker=None,
@@ -46,7 +45,7 @@ def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
         else:
             words = "no number to compare"
         marks.append(Text(1.03, ypos, words, 6.5, gid=f"words-{claim['claim_id']}",
-                          coords="yaxis", ha="left", va="center", color=INK["subtitle"],
+                          coords="yaxis", ha="left", va="center", color="ink:subtitle",
                           wrap=44))
         rows.append({"claim_id": claim["claim_id"], "label": claim["label"],
                      "verdict": claim["verdict"],
@@ -58,12 +57,12 @@ def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
     marks.append(Text(100, count - 0.35, "the article's figure", 7, color=None))
     panel = Panel(
         marks=tuple(marks), grid="x",
-        rules=(Rule(100, COLORS["black"], ":", 0.8),),
+        rules=(Rule(100, "reference", ":", 0.8),),
         yticks=tuple((position, "\n".join([*textwrap.wrap(label, 48),
                                             f"({VERDICT_LABELS[verdict]})"]))
                      for position, (label, verdict) in enumerate(zip(
                          claims["label"][::-1], claims["verdict"][::-1], strict=True))),
-        ytick_style=(7.2, INK["tick"]), xlim=(0, right_edge),
+        ytick_style=(7.2, "ink:tick"), xlim=(0, right_edge),
         scale=Scale(limits=(-0.6, count), thousands=False),
         xlabel="The record's figure as a share of the article's (%)")
     data = pd.DataFrame(rows)

@@ -18,7 +18,14 @@ from matplotlib.patches import Patch
 from usmx.charts.i18n import current
 from usmx.charts.spec import Bar, ChartSpec, Legend, Line, Panel, Text
 from usmx.charts.style import finish, new_figure, thousands, year_axis
-from usmx.charts.theme import ACCOUNT_COLORS, ALLOCATION_HATCH, GAP_HATCH, INK, house_style
+from usmx.charts.theme import (
+    ACCOUNT_COLORS,
+    ALLOCATION_HATCH,
+    GAP_HATCH,
+    INK,
+    color_of,
+    house_style,
+)
 
 _GREY = INK["key"]
 
@@ -76,11 +83,12 @@ def _mark(ax, mark) -> None:
             ("label", mark.label), ("linewidth", mark.width), ("markersize", mark.markersize),
             ("zorder", mark.zorder), ("solid_capstyle", mark.capstyle)) if value is not None}
         ax.plot(np.array(mark.xs, dtype=float), np.array(mark.ys, dtype=float),
-                linestyle=mark.style, marker=mark.marker, color=mark.color,
+                linestyle=mark.style, marker=mark.marker, color=color_of(mark.color),
                 gid=mark.gid if mark.gid is not None else mark.label, **extra)
     elif isinstance(mark, Bar):
         extra = {key: value for key, value in (
-            ("facecolor", mark.facecolor), ("edgecolor", mark.edgecolor),
+            ("facecolor", mark.facecolor and color_of(mark.facecolor)),
+            ("edgecolor", mark.edgecolor and color_of(mark.edgecolor)),
             ("hatch", mark.hatch), ("linestyle", mark.linestyle),
             ("linewidth", mark.linewidth)) if value is not None}
         if not mark.fill:
@@ -90,7 +98,7 @@ def _mark(ax, mark) -> None:
     elif isinstance(mark, Text):
         transform = {"data": {}, "axes": {"transform": ax.transAxes},
                      "yaxis": {"transform": ax.get_yaxis_transform()}}[mark.coords]
-        extra = {} if mark.color is None else {"color": mark.color}
+        extra = {} if mark.color is None else {"color": color_of(mark.color)}
         text = "\n".join(textwrap.wrap(mark.text, mark.wrap)) if mark.wrap else mark.text
         artist = ax.text(mark.x, mark.y, text, ha=mark.ha, va=mark.va, fontsize=mark.size,
                          gid=mark.gid, **transform, **extra)
@@ -122,7 +130,8 @@ def _panel(ax, panel: Panel) -> None:
     if panel.yticks is not None:
         size, color = panel.ytick_style or (None, None)
         ax.set_yticks([y for y, _ in panel.yticks])
-        ax.set_yticklabels([label for _, label in panel.yticks], fontsize=size, color=color)
+        ax.set_yticklabels([label for _, label in panel.yticks], fontsize=size,
+                           color=color and color_of(color))
     if panel.xlabel:
         ax.set_xlabel(panel.xlabel)
     if panel.ylabel:
@@ -137,7 +146,8 @@ def _panel(ax, panel: Panel) -> None:
     elif scale.bottom is not None:
         ax.set_ylim(bottom=scale.bottom)
     for rule in panel.rules:
-        ax.axvline(rule.x, color=rule.color, linewidth=rule.width, linestyle=rule.style,
+        ax.axvline(rule.x, color=color_of(rule.color), linewidth=rule.width,
+                   linestyle=rule.style,
                    **({} if rule.zorder is None else {"zorder": rule.zorder}))
         if rule.label:
             right = rule.label_side == "right"
@@ -298,7 +308,7 @@ def _small_labels(ax, panel: Panel, renderer) -> None:
             for dx, dy, ha, va in _LABEL_SPOTS:
                 label = ax.annotate(f"{int(value):,}", (xpos, value), xytext=(dx, dy),
                                     textcoords="offset points", ha=ha, va=va,
-                                    fontsize=5.8, color=labels.color, gid=gid,
+                                    fontsize=5.8, color=color_of(labels.color), gid=gid,
                                     bbox=_HALO)
                 box = label.get_window_extent(renderer)
                 covered = sum(_overlap(box, other) for other in others)

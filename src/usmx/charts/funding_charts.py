@@ -24,14 +24,8 @@ from usmx.charts.parts import (
 from usmx.charts.spec import Bar, ChartSpec, Legend, Line, Panel, Scale, Text
 from usmx.charts.style import year_position
 from usmx.charts.theme import (
-    ACCOUNT_COLORS,
     ALLOCATION_HATCH,
-    COLORS,
     GAP_HATCH,
-    INK,
-    MX_ORANGE,
-    MX_VERMILLION,
-    US_BLUE,
 )
 from usmx.schema import COUNTRY_NAMES
 
@@ -48,11 +42,12 @@ LINE_STAGES = (("obligated", "Obligated", "-", "o"), ("disbursed", "Disbursed", 
 def _bar_style(account: str, row) -> dict:
     """How a bar looks says what it is: solid = Mérida money; dotted = a State allocation of
     all the money in the account; white with a dashed edge = a request."""
-    color = ACCOUNT_COLORS[account]
+    color = f"account:{account}"  # colour roles (usmx.charts.theme.ROLES)
     if row["stage"] == "requested":
-        return dict(facecolor=INK["paper"], edgecolor=color, linestyle="--", linewidth=1.0)
+        return dict(facecolor="ink:paper", edgecolor=color, linestyle="--", linewidth=1.0)
     if row["scope"] == "account":
-        return dict(facecolor=color, edgecolor=INK["paper"], hatch=ALLOCATION_HATCH, linewidth=0)
+        return dict(facecolor=color, edgecolor="ink:paper", hatch=ALLOCATION_HATCH,
+                    linewidth=0)
     return dict(facecolor=color, edgecolor=color, linewidth=0)
 
 
@@ -90,7 +85,7 @@ def funding_panel(record: ProcessedTables, first: int, last: int, x_of=lambda fy
                 drawn_as = "bar"
             else:  # a published zero is drawn as zero: a short rule on the baseline
                 marks.append(Line(None, (xpos - width / 2, xpos + width / 2),
-                                  (bottom, bottom), ACCOUNT_COLORS[account], marker=None,
+                                  (bottom, bottom), f"account:{account}", marker=None,
                                   gid=f"zero-{account}-{fy}", width=2.2, capstyle="butt"))
                 drawn_as = "zero"
             seen.add(kind if value > 0 else "zero")
@@ -106,7 +101,7 @@ def funding_panel(record: ProcessedTables, first: int, last: int, x_of=lambda fy
                 and (missing or scopes != {"merida"})):
             outline = float(total["amount_usd"]) / 1e6
             marks.append(Bar(xpos, outline, width + 0.08, f"outline-{fy}", fill=False,
-                             edgecolor=INK["note"], linestyle=(0, (3, 2)), linewidth=0.9))
+                             edgecolor="ink:note", linestyle=(0, (3, 2)), linewidth=0.9))
             rows.append({"fiscal_year": fy, "account": "TOTAL",
                          "amount_usd": int(total["amount_usd"]), "drawn_as": "outline",
                          "series": "merida_appropriations", "scope": "merida",
@@ -115,7 +110,9 @@ def funding_panel(record: ProcessedTables, first: int, last: int, x_of=lambda fy
             height = max(height, outline)
             seen.add("outline")
         if len(missing) == len(FUNDING_ACCOUNTS) and height == 0:
-            marks.append(Bar(xpos, 40, width, f"gap-{fy}", **GAP_HATCH))
+            marks.append(Bar(xpos, 40, width, f"gap-{fy}", facecolor="gap-fill",
+                             edgecolor="gap-edge", hatch=GAP_HATCH["hatch"],
+                             linewidth=GAP_HATCH["linewidth"]))
             marks.append(Text(xpos, 48, "no\nfigure", 6.5, gid=f"gaptext-{fy}"))
             height = 75
             seen.add("gap")
@@ -136,7 +133,7 @@ def funding_panel(record: ProcessedTables, first: int, last: int, x_of=lambda fy
             ys = stage_rows["amount_usd"].astype("Float64").to_numpy(dtype=float,
                                                                       na_value=np.nan) / 1e6
             marks.append(Line(None, tuple(float(x) for x in xs), tuple(float(y) for y in ys),
-                              COLORS["black"], style=style, marker=marker,
+                              "reference", style=style, marker=marker,
                               gid=f"line-{stage}", width=1.1, markersize=3.2, zorder=4))
             top = max(top, float(np.nanmax(ys)))
             seen.add(stage)
@@ -246,14 +243,15 @@ def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 200
     first, last = params.years(first, last, covered_years(record))
     countries = tuple(params.choice(countries, ("GTM", "HND", "SLV"), "country"))
     chosen = [
-        ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico", MX_ORANGE, "-"),
-                 ("mx_minor_returns", "Minors returned by Mexico", MX_VERMILLION, "-"),
+        ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico",
+                  "mexico-apprehensions", "-"),
+                 ("mx_minor_returns", "Minors returned by Mexico", "mexico", "-"),
                  ("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
-                  US_BLUE, "-")]),
+                  "us", "-")]),
         *[(c, [("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
-                US_BLUE, "-"),
+                "us", "-"),
                ("received_minors_from_mexico", "Minors returned from Mexico (origin "
-                "country's count)", MX_VERMILLION, "-")]) for c in countries],
+                "country's count)", "mexico", "-")]) for c in countries],
     ]
     marks, money, keys, top = funding_panel(record, first, last,
                                             x_of=lambda fy: year_position(fy, "us_fiscal"),

@@ -17,7 +17,6 @@ from usmx.charts.style import (
     source_line,
     year_position,
 )
-from usmx.charts.theme import COLORS
 from usmx.schema import COUNTRY_NAMES
 
 PROGRAM_EVENT = "southern_border_program_announced"
@@ -65,7 +64,7 @@ def program_date(record: ProcessedTables) -> tuple[float, str]:
 def program_rule(record: ProcessedTables, label: bool = False, side: str = "right") -> Rule:
     """The dotted rule at Mexico's Southern Border Program, labelled in one panel."""
     xpos, when = program_date(record)
-    return Rule(xpos, COLORS["black"], ":", 0.8, zorder=1,
+    return Rule(xpos, "reference", ":", 0.8, zorder=1,
                 label=f"Mexico's Southern Border\nProgram, {when}" if label else None,
                 label_side=side)
 

@@ -7,9 +7,10 @@ exact rows drawn). ``usmx.charts.draw`` turns any spec into a Figure with a few 
 A spec compares and hashes as data (:func:`digest`), so a chart whose spec did not change
 need not be drawn again.
 
-Colours are hex strings from ``usmx.charts.theme`` (the one place they are defined); line
-styles and markers are matplotlib's names for them ("-", "--", ":", "o", "s"), which are
-plain data.
+Colours are named by role ("mexico", "country:GTM", "account:INCLE", "verdict:overstated",
+"reference", "ink:note"): ``usmx.charts.theme.ROLES`` gives each its colour, the one place
+colours are defined. Line styles and markers are matplotlib's names for them ("-", "--",
+":", "o", "s"), which are plain data.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ import json
 from dataclasses import dataclass, field
 
 import pandas as pd
-
-from usmx.charts.theme import INK
 
 
 @dataclass
@@ -87,7 +86,7 @@ class Text:
     coords: str = "data"
     ha: str = "center"
     va: str = "bottom"
-    color: str | None = INK["gap"]  # None: the house text colour
+    color: str | None = "ink:gap"  # a colour role; None: the house text colour
     wrap: int | None = None  # characters per line, in every language (wrapped when drawn)
 
 

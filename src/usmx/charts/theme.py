@@ -30,9 +30,33 @@ VERDICT_COLORS = {"supported": COLORS["green"], "supported_with_caveats": COLORS
 INK = {"title": "#111111", "tick": "#222222", "note": "#333333", "subtitle": "#444444",
        "footer": "#555555", "gap": "#666666", "key": "#777777", "boundary": "#f0f0f0",
        "paper": "white", "key_line": "black"}
+# The colour of every role a chart spec can name (usmx.charts.spec): who acted, which
+# country, account or verdict, and the inks. Restyle the charts here and nowhere else.
+ROLES = {
+    "mexico": COLORS["vermillion"], "mexico-apprehensions": COLORS["orange"],
+    "us": COLORS["blue"], "us-apprehensions": COLORS["sky"],
+    **{f"country:{code}": color for code, color in (
+        ("GTM", COLORS["blue"]), ("HND", COLORS["orange"]), ("SLV", COLORS["green"]),
+        ("MEX", COLORS["vermillion"]), ("ALL", COLORS["grey"]))},
+    **{f"account:{account}": color for account, color in ACCOUNT_COLORS.items()},
+    **{f"verdict:{verdict}": color for verdict, color in VERDICT_COLORS.items()},
+    "reference": COLORS["black"],  # rules, and all US aid
+    **{f"ink:{name}": color for name, color in INK.items()},
+}
+
+
+def color_of(role: str) -> str:
+    """The colour of a role (see ROLES)."""
+    try:
+        return ROLES[role]
+    except KeyError:
+        raise KeyError(f"no colour role {role!r}; the roles are {sorted(ROLES)}") from None
+
+
 # Fills that say what a bar is: a year with no figure in any series; a State allocation
 # of a whole account.
 GAP_HATCH = dict(facecolor="#f4f4f4", edgecolor="#bbbbbb", hatch="////", linewidth=0.5)
+ROLES.update({"gap-fill": GAP_HATCH["facecolor"], "gap-edge": GAP_HATCH["edgecolor"]})
 ALLOCATION_HATCH = "...."
 
 

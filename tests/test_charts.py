@@ -799,3 +799,17 @@ def test_no_text_runs_over_another(figs, figs_es, t):
                 if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 1
                 and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 1]
         assert not over, (fig.usmx.id, over[:3])
+
+
+def test_export_runs_the_callers_work_while_its_workers_draw(t, tmp_path):
+    """`meanwhile` (the report prepares its notebook workers there) runs once, in this
+    process, and the export is complete all the same."""
+    from usmx.charts.exporting import export_all
+
+    calls = []
+    written = export_all(t, tmp_path, ["uac-apprehensions", "claims-scoreboard"],
+                         formats=("svg", "csv"), meanwhile=lambda: calls.append(1))
+    assert calls == [1]
+    assert sorted(p.name for p in written) == [
+        "claims-scoreboard.csv", "claims-scoreboard.svg", "manifest.json",
+        "uac-apprehensions.csv", "uac-apprehensions.svg"]

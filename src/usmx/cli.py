@@ -213,10 +213,12 @@ def _report(paths) -> None:
         from usmx.analysis import processed
         from usmx.charts.exporting import ALL_FORMATS, export_all
         from usmx.charts.i18n import LANGUAGES
+        from usmx.publish.report import prepare_workers
 
         written = export_all(processed.load(paths), paths.figures, options={},
                              formats=ALL_FORMATS, langs=LANGUAGES, stamps=stamps,
-                             table_paths=tables, counts=counts)
+                             table_paths=tables, counts=counts,
+                             meanwhile=prepare_workers)  # for the notebooks, next
         print(f"charts: {counts['drawn']} drawn, {counts['skipped']} skipped (inputs as "
               f"last time, or {counts['alike']} whose tables changed but not what they "
               f"draw); {len(written)} file(s) written to {paths.rel(paths.figures)}/"

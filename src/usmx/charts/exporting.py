@@ -191,11 +191,13 @@ def export(record=None, *, only=None, years=None, countries=None, lang="all",
 
 def export_all(record, outdir: Path, names=None, *, options=None,
                formats=ALL_FORMATS, langs=("en",), stamps=None,
-               table_paths=None, counts: dict | None = None) -> list[Path]:
+               table_paths=None, counts: dict | None = None,
+               meanwhile=None) -> list[Path]:
     """Draw every chart (or those in ``names``) in each language and write its files and
     manifest (English in ``outdir``, another language in ``outdir/<code>/``), all in one
     atomic commit. Charts are drawn in parallel where the platform can fork, slowest
-    first, both languages in one pool."""
+    first, both languages in one pool; ``meanwhile()``, if given, runs in this process
+    while the workers draw."""
     names = list(names or CHARTS)
     outdirs = {code: Path(outdir) if code == "en" else Path(outdir) / code for code in langs}
     _JOB.update(record=record, outdirs=outdirs, options=options or {}, formats=formats)
@@ -230,7 +232,10 @@ def export_all(record, outdir: Path, names=None, *, options=None,
         return []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = dict(zip(jobs, pool.map(_chart_job, jobs, chunksize=1), strict=True))
+            drawing = pool.map_async(_chart_job, jobs, chunksize=1)
+            if meanwhile is not None:  # this process's own work, while the workers draw
+                meanwhile()
+            done = dict(zip(jobs, drawing.get(), strict=True))
     else:
         done = {job: _chart_job(job) for job in jobs}
     files: dict[Path, bytes] = {}

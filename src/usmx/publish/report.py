@@ -278,6 +278,21 @@ class Pending:
         self.logs = []
 
 
+def prepare_workers() -> None:
+    """Import what every notebook worker needs and compile the reader template, once, in
+    this process (the workers it forks inherit them). Safe to call again."""
+    quick_imports()
+    import bs4  # noqa: F401
+    import IPython.core.interactiveshell  # noqa: F401
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+
+    import usmx.analysis.views
+    import usmx.charts  # noqa: F401
+
+    warm_exporter()
+
+
 def start_notebooks(paths: Paths, stamps=None, table_paths=None) -> Pending:
     """Start the notebooks whose notebook, tables read or code changed (all of them without
     ``stamps``): in warm workers forked from this process where the platform allows
@@ -298,18 +313,9 @@ def start_notebooks(paths: Paths, stamps=None, table_paths=None) -> Pending:
             pending.todo.append(path)
     if not pending.todo or not warm.can_fork():
         return pending
-    # What every worker needs, imported once here rather than in each worker:
-    quick_imports()
-    import bs4  # noqa: F401
-    import IPython.core.interactiveshell  # noqa: F401
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
-
-    import usmx.analysis.views
-    import usmx.charts  # noqa: F401
+    prepare_workers()
     from usmx.engine.stamps import TRACK_ENV
 
-    warm_exporter()
     for _ in pending.todo:
         handle, log = tempfile.mkstemp(suffix=".reads")
         os.close(handle)

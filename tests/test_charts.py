@@ -813,3 +813,12 @@ def test_export_runs_the_callers_work_while_its_workers_draw(t, tmp_path):
     assert sorted(p.name for p in written) == [
         "claims-scoreboard.csv", "claims-scoreboard.svg", "manifest.json",
         "uac-apprehensions.csv", "uac-apprehensions.svg"]
+
+
+def test_numbers_in_words_carry_thousands_separators(figs, figs_es):
+    """Alt text, notes and titles print 1,008.7 and 16,404, not 1008.7 or 16404."""
+    bare = re.compile(r"(?<![\w,.])(\d{4,}\.\d|\d{5,})(?![\w,])")
+    for fig in [*figs.values(), *figs_es.values()]:
+        meta = fig.usmx
+        for text in (meta.title, meta.subtitle, meta.description, meta.alt_text, *meta.notes):
+            assert not bare.search(text), (meta.id, bare.search(text).group(), text[:120])

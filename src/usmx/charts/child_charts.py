@@ -198,7 +198,7 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int
     rates = data[data["panel"] == rate_panel]
     top = rates.sort_values(["value", "label"]).iloc[-1] if len(rates) else None
     rate_text = ("no population figures are available" if top is None else
-                 f"the highest rate is {top['label']}'s {top['value']:.1f} per 100,000 "
+                 f"the highest rate is {top['label']}'s {top['value']:,.1f} per 100,000 "
                  f"in FY{int(top['year'])}")
     meta = chart_meta(
         "uac-apprehensions",

@@ -822,3 +822,11 @@ def test_numbers_in_words_carry_thousands_separators(figs, figs_es):
         meta = fig.usmx
         for text in (meta.title, meta.subtitle, meta.description, meta.alt_text, *meta.notes):
             assert not bare.search(text), (meta.id, bare.search(text).group(), text[:120])
+
+
+def test_svg_text_names_a_fallback_of_close_metrics(figs):
+    """SVG keeps text as text; a browser without DejaVu Sans falls back to fonts of close
+    metrics (the same stack on every text), then to its own sans-serif."""
+    svg = render(figs["uac-apprehensions"], "svg").decode()
+    stacks = set(re.findall(r"font-family: ([^;\"]+)", svg))
+    assert stacks == {"'DejaVu Sans', 'Verdana', 'Bitstream Vera Sans', sans-serif"}

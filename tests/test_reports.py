@@ -59,7 +59,9 @@ def test_reader_edition_is_titled_hides_code_and_keeps_alt_text(site):
     assert 'alt="A line chart of children apprehended."' in text
     assert "No description has been provided" not in text
     assert 'href="../notebooks/09-test.ipynb"' in text and "make report" in text
-    assert "cdnjs" not in text and "<script src=\"http" not in text
+    assert "cdnjs" not in text and "<script" not in text  # no script at all
+    assert "<h1>09 · A test report</h1>" in text and "<p>Some prose.</p>" in text
+    assert len(text) - len(PNG) < 6000  # a light page: a few lines of style
 
 
 def test_index_lists_reports_charts_in_both_languages_and_tables(site):
@@ -177,3 +179,24 @@ def test_a_failing_notebook_stops_its_report_and_names_the_cell(scratch, capsys)
     assert "02-broken.ipynb, cell 3: KeyError" in err and "Traceback" not in err
     assert (scratch.root / "reports" / "figures" / "manifest.json").exists()
     assert not list((scratch.root / "reports").glob("*.html"))  # all or none
+
+
+def test_reader_edition_shows_each_kind_of_output():
+    """Printed text as text (escaped), tables as HTML, a chart as an image at its screen
+    size with its alt text, Markdown as HTML; errors and code never."""
+    from usmx.publish import reader
+
+    out = nbformat.v4.new_output
+    assert reader.output_html(out("stream", name="stdout", text="a < b\n")) == \
+        '<pre class="usmx-stream">a &lt; b\n</pre>'
+    assert reader.output_html(out("execute_result", execution_count=1, data={
+        "text/html": "<table><tr><td>1</td></tr></table>", "text/plain": "x"})) == \
+        "<table><tr><td>1</td></tr></table>"
+    chart = reader.output_html(out("display_data", data={
+        "image/png": PNG, "text/plain": "'A chart of 3 lines'"},
+        metadata={"image/png": {"width": 825}}))
+    assert chart.startswith('<img src="data:image/png;base64,') and \
+        chart.endswith('alt="A chart of 3 lines" width="825">')
+    assert reader.output_html(out("display_data", data={"text/markdown": "**b**"})) == \
+        "<p><strong>b</strong></p>\n"
+    assert reader.output_html(out("error", ename="E", evalue="v", traceback=[])) == ""

@@ -10,9 +10,7 @@ processed data tables.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import functools
 import html as html_text
 import json
 import os
@@ -110,70 +108,13 @@ def title_of(nb) -> str:
     return "usmx report"
 
 
-def _images_with_alt(nb) -> None:
-    """Chart outputs carry their alt text as text/plain beside image/png: write them as an
-    <img> with that alt text (nbconvert would otherwise say 'No description has been
-    provided')."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "image/png" in data and "text/plain" in data:
-                png = data["image/png"]
-                if isinstance(png, bytes):
-                    png = base64.b64encode(png).decode("ascii")
-                alt = html_text.escape(str(data["text/plain"]).strip("'\""), quote=True)
-                width = output.get("metadata", {}).get("image/png", {}).get("width")
-                size = f' width="{int(width)}"' if isinstance(width, (int, float)) else ""
-                data["text/html"] = (f'<img src="data:image/png;base64,{png.strip()}" '
-                                     f'alt="{alt}"{size} style="max-width:100%">')
-                del data["image/png"]
-                del data["text/plain"]
-
-
-@functools.lru_cache(maxsize=1)
-def _exporter():
-    """One HTML exporter per process: its templates are compiled once (warm it before
-    forking workers, and they inherit it compiled)."""
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
-
-
-def warm_exporter() -> None:
-    """Compile the reader edition's templates now, on an empty notebook."""
-    import nbformat
-
-    _exporter().from_notebook_node(nbformat.v4.new_notebook())
-
-
 def html(nb, source: Path | None = None) -> bytes:
-    """The reader edition of an executed notebook (see the module's docstring)."""
-    from bs4 import BeautifulSoup
+    """The reader edition of an executed notebook (see usmx.publish.reader)."""
+    from usmx.publish import reader
 
-    nb.metadata["title"] = title_of(nb)
-    _images_with_alt(nb)
-    body, _ = _exporter().from_notebook_node(nb)
-    soup = BeautifulSoup(body, features="html.parser")
-    for tag in soup.find_all(["script", "link"]):  # nothing that needs the network
-        if (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//")):
-            tag.decompose()
-    for tag in soup.find_all("script"):  # inline loaders that would fetch from a CDN
-        text = (tag.string or "").lower()
-        if any(word in text for word in ("mathjax", "require", "cdnjs", "mermaid")):
-            tag.decompose()
-    if source is not None and soup.body is not None:
-        note = soup.new_tag("p", attrs={"class": "usmx-reader-note"})
-        note.append("Reader edition of ")
-        link = soup.new_tag("a", href=f"../notebooks/{source.name}")
-        link.string = f"notebooks/{source.name}"
-        note.append(link)
-        note.append(f" (code hidden). To rerun: {RERUN}. ")
-        home = soup.new_tag("a", href="index.html")
-        home.string = "All reports and charts"
-        note.append(home)
-        soup.body.insert(0, note)
-    return str(soup).encode("utf-8")
+    title = title_of(nb)
+    nb.metadata["title"] = title
+    return reader.page(nb, title, source, RERUN)
 
 
 def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
@@ -279,18 +220,17 @@ class Pending:
 
 
 def prepare_workers() -> None:
-    """Import what every notebook worker needs and compile the reader template, once, in
+    """Import what every notebook worker needs and build the Markdown parser, once, in
     this process (the workers it forks inherit them). Safe to call again."""
     quick_imports()
-    import bs4  # noqa: F401
     import IPython.core.interactiveshell  # noqa: F401
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
+    import nbformat
 
     import usmx.analysis.views
     import usmx.charts  # noqa: F401
+    from usmx.publish import reader
 
-    warm_exporter()
+    reader.page(nbformat.v4.new_notebook(), "")  # the Markdown parser, built once
 
 
 def start_notebooks(paths: Paths, stamps=None, table_paths=None) -> Pending:

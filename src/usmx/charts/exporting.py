@@ -82,29 +82,32 @@ def _spec(code: str, name: str, record, options) -> tuple:
     return spec, sorted(reads.read)
 
 
-def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes], dict, list[str], str]:
+def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes] | None, dict | None,
+                                               list[str], str]:
+    """Draw one edition: its files, manifest entry, the tables it read and the stamp of
+    its spec; or, when that stamp is the one its files were drawn from (``_JOB["alike"]``),
+    nothing but the tables and the stamp (a table it reads changed, not what it draws)."""
     code, name = job
     spec, reads = _spec(code, name, _JOB["record"], _JOB["options"])
+    stamp = edition_stamp(spec, code, _JOB["formats"])
+    if _JOB.get("alike", {}).get(job) == stamp:
+        return None, None, reads, stamp
     with language(code):
         fig = draw(spec)
     outdir = _JOB["outdirs"][code]
     return (chart_files(fig, outdir, _JOB["formats"]), manifest_entry(fig, _JOB["formats"]),
-            reads, edition_stamp(spec, code, _JOB["formats"]))
+            reads, stamp)
 
 
-def _drawn_alike(stamps, jobs, record, options, formats, outdirs) -> list[tuple]:
-    """The jobs whose spec is the one their files were drawn from: a table they read
-    changed, but not what they draw (specs are computed without drawing)."""
-    alike = []
+def _drawn_from(stamps, jobs, formats, outdirs) -> dict[tuple, str]:
+    """For each job whose files exist, the stamp of the spec they were drawn from."""
+    found = {}
     for code, name in jobs:
         entry = stamps.get(f"chart:{code}:{name}")
-        if not entry or not entry.get("spec") or not all(
+        if entry and entry.get("spec") and all(
                 (outdirs[code] / f"{name}.{fmt}").exists() for fmt in formats):
-            continue
-        spec, reads = _spec(code, name, record, options)
-        if entry["spec"] == edition_stamp(spec, code, formats):
-            alike.append((code, name, reads))
-    return alike
+            found[(code, name)] = entry["spec"]
+    return found
 
 
 def chart_options(name: str) -> set[str]:
@@ -211,17 +214,9 @@ def export_all(record, outdir: Path, names=None, *, options=None,
             stamps, job[0], job[1], outdirs[job[0]], options.get(job[1], {}), formats,
             table_paths)]
         jobs = [job for job in jobs if job not in skipped]
-        for code, name, reads in _drawn_alike(stamps, jobs, record, options, formats,
-                                              outdirs):
-            jobs.remove((code, name))
-            skipped.append((code, name))
-            stamps.entries[f"chart:{code}:{name}"].update(digest=chart_digest(
-                code, name, reads, options.get(name, {}), formats, table_paths), reads=reads)
-            if counts is not None:
-                counts["alike"] = counts.get("alike", 0) + 1
-    if counts is not None:
-        counts.update(drawn=len(jobs), skipped=len(skipped))
-        counts.setdefault("alike", 0)
+    # a worker computes each spec and draws only if it differs from the files' (see
+    # _chart_job): a chart that reads an edited table but does not draw the figure is kept
+    _JOB["alike"] = _drawn_from(stamps, jobs, formats, outdirs) if stamps is not None else {}
     if stamps is not None:
         stamps.entries["charts"] = {"digest": code_version(), "reads": [],
                                     "formats": list(formats),
@@ -229,6 +224,8 @@ def export_all(record, outdir: Path, names=None, *, options=None,
                                                    for name in names)}
     workers = min(len(jobs), os.cpu_count() or 1)
     if not jobs:
+        if counts is not None:
+            counts.update(drawn=0, skipped=len(skipped), alike=0)
         return []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -238,6 +235,12 @@ def export_all(record, outdir: Path, names=None, *, options=None,
             done = dict(zip(jobs, drawing.get(), strict=True))
     else:
         done = {job: _chart_job(job) for job in jobs}
+    alike = {job: done.pop(job)[2] for job in list(done) if done[job][0] is None}
+    if counts is not None:
+        counts.update(drawn=len(done), skipped=len(skipped) + len(alike), alike=len(alike))
+    for (code, name), reads in alike.items():  # kept as drawn; stamped with today's tables
+        stamps.entries[f"chart:{code}:{name}"].update(digest=chart_digest(
+            code, name, reads, options.get(name, {}), formats, table_paths), reads=reads)
     files: dict[Path, bytes] = {}
     for job, (_, _, reads, drawn_from) in done.items():
         if stamps is not None:

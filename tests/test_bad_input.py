@@ -288,3 +288,19 @@ def test_reader_takes_a_path_bytes_or_text_alike(tmp_path):
     assert messages[0] == messages[1] == "download.csv:2: has 3 fields, the header has 2"
     with pytest.raises(DataError, match=r"download\.csv: not UTF-8 text"):
         read_raw_csv(b"a,b\n\xff,x\n", ["a", "b"], "download.csv")
+
+
+def test_report_stops_on_bad_input_from_its_build(built, capsys):
+    """`report` builds the tables in a child process: a bad value still stops it with the
+    file, line, column and value named (exit 2), and nothing is written."""
+    from usmx.engine import snapshots
+
+    _set(built.funding_raw, 2, "amount_usd", "abc")
+    snapshots.record(built)
+    before = _snapshot(built.processed)
+    code = main(["report", "--root", str(built.root)])
+    err = capsys.readouterr().err
+    assert code == 2 and "nothing was written" in err
+    assert "funding.csv:2" in err and "amount_usd" in err and "abc" in err
+    assert _snapshot(built.processed) == before
+    assert not (built.root / "reports").exists()

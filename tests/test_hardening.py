@@ -224,3 +224,20 @@ def test_a_single_claim_id_is_one_claim_not_letters(t):
     assert list(table.index) == ["merida_112m"]
     assert len(views.claims_table(t, ["merida_112m", "total_3b"], raw=True)) == 2
     assert len(views.claims_table(t, raw=True)) == len(t["claims"])
+
+
+def test_a_forked_call_returns_its_value_or_raises_its_error():
+    """usmx.engine.forked: what the report's build in a child process relies on."""
+    from usmx.engine.forked import Forked
+    from usmx.rawio import DataError, Problem
+
+    assert Forked(lambda: {"written": [1, 2]}).result() == {"written": [1, 2]}
+    with pytest.raises(ZeroDivisionError):
+        Forked(lambda: 1 / 0).result()
+
+    def bad():
+        raise DataError([Problem("data/raw/funding.csv", 2, "amount_usd", "abc", "bad")])
+
+    with pytest.raises(DataError) as caught:
+        Forked(bad).result()
+    assert caught.value.problems[0].line == 2 and "funding.csv:2" in str(caught.value)

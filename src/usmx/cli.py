@@ -155,6 +155,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _build_meanwhile(paths) -> list:
+    """Build the tables in a child process while this one imports what the charts and
+    notebooks need (one core builds, the other imports); in this process where the
+    platform cannot fork."""
+    from usmx import build
+    from usmx.engine.forked import Forked, can_fork
+
+    if not can_fork():
+        return build.build(paths)
+    building = Forked(lambda: build.build(paths))
+    try:
+        import usmx.charts.exporting  # noqa: F401  matplotlib and the charts
+        from usmx.publish.report import prepare_workers
+
+        prepare_workers()
+    finally:
+        written = building.result()
+    return written
+
+
 def _notebook_error() -> type:
     """The error of a failed notebook (imported only when something was raised)."""
     from usmx.publish.warm import NotebookError
@@ -165,7 +185,7 @@ def _notebook_error() -> type:
 def _report(paths) -> None:
     """build, docs, charts (both languages), notebooks: each step redoes only what its
     inputs changed (usmx.engine.stamps), and says what it did and what it skipped."""
-    from usmx import build, schema
+    from usmx import schema
     from usmx.engine import snapshots
     from usmx.engine.stamps import Stamps, code_version, digest_files
 
@@ -186,7 +206,7 @@ def _report(paths) -> None:
             and stamp.get("outputs") == digest_files(outputs):
         print("build: skipped (raw data and code as last time)" + took())
     else:
-        written = build.build(paths)
+        written = _build_meanwhile(paths)
         print(f"build: {len(written)} file(s) written" + took())
         stamps.set("build", inputs)
         stamps.entries["build"]["outputs"] = digest_files(outputs)

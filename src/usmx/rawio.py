@@ -46,6 +46,9 @@ class DataError(Exception):
         )
         super().__init__(self.report())
 
+    def __reduce__(self):  # pickles with its problems (a build run in a child process)
+        return (type(self), (self.problems,))
+
     def report(self, limit: int = 50) -> str:
         lines = [str(p) for p in self.problems[:limit]]
         if len(self.problems) > limit:

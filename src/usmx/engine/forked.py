@@ -17,15 +17,17 @@ def can_fork() -> bool:
 
 
 class Forked:
-    """``Forked(call)`` starts ``call()`` in a child process; ``.result()`` waits for it."""
+    """``Forked(call)`` starts ``call()`` in a child process; ``.result()`` waits for it.
+    Several can run at once: read each one's ``fd`` as it becomes readable and hand the
+    bytes to :meth:`outcome`."""
 
     def __init__(self, call):
         sys.stdout.flush()
         sys.stderr.flush()
-        self._read, write = os.pipe()
-        self._pid = os.fork()
-        if self._pid == 0:  # the child: run, send the outcome, leave without cleanup
-            os.close(self._read)
+        self.fd, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: run, send the outcome, leave without cleanup
+            os.close(self.fd)
             try:
                 outcome = ("ok", call())
             except BaseException as exc:  # sent back, to be raised in the parent
@@ -41,14 +43,31 @@ class Forked:
             os._exit(0)
         os.close(write)
 
-    def result(self):
-        """The call's return value; its exception is raised here."""
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
+    def outcome(self, data: bytes):
+        """Reap the child, whose pipe gave ``data``; its return value, or raise its error."""
+        os.close(self.fd)
+        _, status = os.waitpid(self.pid, 0)
         if not data:
             raise RuntimeError(f"the child process ended without a result (status {status})")
         state, value = pickle.loads(data)
         if state == "error":
             raise value
         return value
+
+    def result(self):
+        """The call's return value; its exception is raised here."""
+        chunks = []
+        while chunk := os.read(self.fd, 1 << 20):
+            chunks.append(chunk)
+        return self.outcome(b"".join(chunks))
+
+    def kill(self) -> None:
+        """Stop the child (the caller no longer wants its result)."""
+        import contextlib
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)

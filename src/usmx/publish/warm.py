@@ -14,15 +14,15 @@ the report does too.
 from __future__ import annotations
 
 import base64
-import contextlib
 import io
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 from pathlib import Path
 from typing import ClassVar
+
+from usmx.engine.forked import Forked
 
 
 class NotebookError(RuntimeError):
@@ -152,46 +152,23 @@ class Batch:
         self.envs = list(envs or [{}] * len(self.paths))
         self.slots = slots or max(1, os.cpu_count() or 1)
         self.queue = list(range(len(self.paths)))
-        self.running: dict[int, tuple[int, int, list[bytes]]] = {}  # fd -> index, pid, data
+        self.running: dict[int, tuple[int, Forked, list[bytes]]] = {}  # fd -> index, ...
         self.results: dict[int, tuple[str, object]] = {}
         self._fill()
 
     def _fill(self) -> None:
         while self.queue and len(self.running) < self.slots:
-            self._fork(self.queue.pop(0))
-
-    def _fork(self, index: int) -> None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: run, send the outcome, leave without cleanup handlers
-            os.close(read_end)
-            try:
-                path = self.paths[index]
-                outcome = ("ok", self.job(path, run(path, self.timeout, self.envs[index])))
-            except BaseException as exc:  # sent back, to be raised in this process
-                outcome = ("error", exc)
-            try:
-                data = pickle.dumps(outcome)
-            except Exception as exc:  # an error that does not pickle
-                data = pickle.dumps(("error", NotebookError(f"{type(exc).__name__}: {exc}")))
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            os._exit(0)
-        os.close(write_end)
-        self.running[read_end] = (index, pid, [])
+            index = self.queue.pop(0)
+            path = self.paths[index]
+            worker = Forked(lambda path=path, env=self.envs[index]: self.job(
+                path, run(path, self.timeout, env)))
+            self.running[worker.fd] = (index, worker, [])
 
     def cancel(self) -> None:
         """Stop the workers still running or waiting (the caller failed)."""
-        import signal as signals
-
         self.queue.clear()
-        for fd, (_, pid, _) in list(self.running.items()):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signals.SIGKILL)
-                os.waitpid(pid, 0)
-            os.close(fd)
+        for _, worker, _ in self.running.values():
+            worker.kill()
         self.running.clear()
 
     def collect(self) -> list:
@@ -204,19 +181,21 @@ class Batch:
                 watch.register(fd, selectors.EVENT_READ)
             while self.running:
                 for key, _ in watch.select():
-                    index, pid, chunks = self.running[key.fd]
+                    index, worker, chunks = self.running[key.fd]
                     chunk = os.read(key.fd, 1 << 20)
                     if chunk:
                         chunks.append(chunk)
                         continue
                     watch.unregister(key.fd)
-                    os.close(key.fd)
                     del self.running[key.fd]
-                    _, status = os.waitpid(pid, 0)
-                    data = b"".join(chunks)
-                    self.results[index] = pickle.loads(data) if data else (
-                        "error", NotebookError(f"{self.paths[index].name}: the worker "
-                                               f"ended without a result ({status})"))
+                    try:
+                        self.results[index] = ("ok", worker.outcome(b"".join(chunks)))
+                    except RuntimeError as exc:  # the worker died without a word
+                        self.results[index] = ("error", exc if isinstance(
+                            exc, NotebookError) else NotebookError(
+                                f"{self.paths[index].name}: {exc}"))
+                    except BaseException as exc:
+                        self.results[index] = ("error", exc)
                     before = set(self.running)
                     self._fill()
                     for fd in set(self.running) - before:

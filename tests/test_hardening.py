@@ -241,3 +241,21 @@ def test_a_forked_call_returns_its_value_or_raises_its_error():
     with pytest.raises(DataError) as caught:
         Forked(bad).result()
     assert caught.value.problems[0].line == 2 and "funding.csv:2" in str(caught.value)
+
+
+def test_processed_tables_are_read_again_when_a_file_changes(scratch):
+    """load() keeps the tables it read while their files stay the same; a rewritten file
+    is read again, and each caller's frames are its own."""
+    from usmx import build
+    from usmx.analysis import processed
+
+    build.build(scratch)
+    first = processed.load(scratch)
+    first["claims"].loc[0, "label"] = "edited by one caller"
+    again = processed.load(scratch)
+    assert again["claims"].loc[0, "label"] != "edited by one caller"
+    path = scratch.root / "data" / "processed" / "claims.csv"
+    text = path.read_text(encoding="utf-8")
+    label = again["claims"].loc[0, "label"]
+    path.write_text(text.replace(label, "A rewritten label", 1), encoding="utf-8")
+    assert processed.load(scratch)["claims"].loc[0, "label"] == "A rewritten label"

@@ -27,12 +27,25 @@ def load(paths: Paths | None = None) -> ProcessedTables:
     if missing:
         raise DataError([Problem(p, None, None, None, "missing: run `python -m usmx build` "
                                  "(or `make data`) first") for p in missing])
+    files = [paths.root / table.path for table in schema.PROCESSED_TABLES]
+    stats = tuple((str(f), s.st_ino, s.st_mtime_ns, s.st_size) for f in files
+                  for s in [f.stat()])
+    if _LOADED.get("stats") != stats:  # read once while the files stay as they are
+        _LOADED.update(stats=stats, frames={
+            table.name: pd.read_csv(path, dtype={f.name: schema.PANDAS_DTYPES[f.type]
+                                                 for f in table.fields},
+                                    keep_default_na=False, na_values=[""])
+            for table, path in zip(schema.PROCESSED_TABLES, files, strict=True)})
     out = Reads() if os.environ.get(TRACK_ENV) else {}  # a report run records the reads
-    for table in schema.PROCESSED_TABLES:
-        dtypes = {f.name: schema.PANDAS_DTYPES[f.type] for f in table.fields}
-        out[table.name] = pd.read_csv(paths.root / table.path, dtype=dtypes,
-                                      keep_default_na=False, na_values=[""])
+    for name, frame in _LOADED["frames"].items():  # each caller its own frames
+        out[name] = frame.copy(deep=False)  # (copy-on-write: an edit stays the caller's)
     return out
+
+
+# The tables last read, keyed by the files' names, inodes, modification times and sizes:
+# a notebook worker forked from the report, or a second load() in a session, does not
+# parse them again.
+_LOADED: dict = {}
 
 
 def deportation_series_rows(data: ProcessedTables, series_id: str,

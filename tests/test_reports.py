@@ -200,3 +200,23 @@ def test_reader_edition_shows_each_kind_of_output():
     assert reader.output_html(out("display_data", data={"text/markdown": "**b**"})) == \
         "<p><strong>b</strong></p>\n"
     assert reader.output_html(out("error", ename="E", evalue="v", traceback=[])) == ""
+
+
+def test_report_redraws_a_chart_written_over_by_another_export(scratch, capsys):
+    """`python -m usmx charts --years ...` writes over a chart's files: the next report
+    sees that they are not what it drew and draws them again."""
+    from usmx import cli
+
+    shutil.copytree(ROOT / "notebooks", scratch.root / "notebooks")
+    shutil.copy(ROOT / "README.md", scratch.root / "README.md")
+    assert cli.main(["report", "--root", str(scratch.root)]) == 0
+    figures = scratch.root / "reports" / "figures"
+    default = (figures / "uac-apprehensions.svg").read_bytes()
+    assert cli.main(["charts", "--root", str(scratch.root), "--only", "uac-apprehensions",
+                     "--years", "2012-2016", "--lang", "en"]) == 0
+    assert (figures / "uac-apprehensions.svg").read_bytes() != default
+    capsys.readouterr()
+    assert cli.main(["report", "--root", str(scratch.root)]) == 0
+    out = capsys.readouterr().out
+    assert "charts: 1 drawn, 11 skipped" in out, out
+    assert (figures / "uac-apprehensions.svg").read_bytes() == default

@@ -22,7 +22,13 @@ from usmx.charts.draw import draw
 from usmx.charts.i18n import LANGUAGES, language
 from usmx.charts.render import FORMATS, render
 from usmx.charts.spec import edition_stamp
-from usmx.engine.stamps import Reads, chart_current, chart_digest, code_version
+from usmx.engine.stamps import (
+    Reads,
+    chart_current,
+    chart_digest,
+    code_version,
+    edition_files,
+)
 from usmx.rawio import csv_bytes, write_atomic
 
 ALL_FORMATS = (*FORMATS, "csv")
@@ -100,12 +106,13 @@ def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes] | None, dict | N
 
 
 def _drawn_from(stamps, jobs, formats, outdirs) -> dict[tuple, str]:
-    """For each job whose files exist, the stamp of the spec they were drawn from."""
+    """For each job whose files are the ones its stamp recorded, the stamp of the spec
+    they were drawn from."""
     found = {}
     for code, name in jobs:
         entry = stamps.get(f"chart:{code}:{name}")
-        if entry and entry.get("spec") and all(
-                (outdirs[code] / f"{name}.{fmt}").exists() for fmt in formats):
+        if entry and entry.get("spec") and entry.get("files") and \
+                edition_files(outdirs[code], name, formats) == entry["files"]:
             found[(code, name)] = entry["spec"]
     return found
 
@@ -248,9 +255,12 @@ def export_all(record, outdir: Path, names=None, *, options=None,
             stamps.set(key, chart_digest(*job, reads, options.get(job[1], {}), formats,
                                          table_paths), reads)
             stamps.entries[key]["spec"] = drawn_from
-            png = done[job][0].get(outdirs[job[0]] / f"{job[1]}.png")
+            written = done[job][0]
+            png = written.get(outdirs[job[0]] / f"{job[1]}.png")
             if png is not None:  # for notebooks that show this very chart (ChartFigure)
                 stamps.entries[key]["png"] = hashlib.sha256(png).hexdigest()
+            stamps.entries[key]["files"] = edition_files(outdirs[job[0]], job[1], formats,
+                                                         written)
     for code, folder in outdirs.items():
         drawn = [name for name in names if (code, name) in done]
         for name in drawn:

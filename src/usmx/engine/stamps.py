@@ -50,11 +50,28 @@ def chart_digest(lang: str, chart: str, reads, options, formats, table_paths) ->
                         ",".join(formats))
 
 
+def edition_files(folder: Path, chart: str, formats, contents=None) -> str | None:
+    """A digest of a chart edition's files as they are on disk, or as ``contents`` (path
+    -> bytes) holds them before they are written; None if one is missing."""
+    digest = hashlib.sha256()
+    for fmt in formats:
+        path = folder / f"{chart}.{fmt}"
+        if contents is not None:
+            data = contents.get(path)
+        else:
+            data = path.read_bytes() if path.exists() else None
+        if data is None:
+            return None
+        digest.update(fmt.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
 def chart_current(stamps: Stamps, lang: str, chart: str, folder: Path, options, formats,
                   table_paths) -> bool:
-    """Whether a chart edition's files exist and its stamp matches its inputs now."""
+    """Whether a chart edition's files are the ones its stamp recorded (not written over,
+    say by `python -m usmx charts --years ...`) and the stamp matches its inputs now."""
     stamp = stamps.get(f"chart:{lang}:{chart}")
-    return bool(stamp) and all((folder / f"{chart}.{fmt}").exists() for fmt in formats) \
+    return bool(stamp) and edition_files(folder, chart, formats) == stamp.get("files") \
         and stamp["digest"] == chart_digest(lang, chart, stamp["reads"], options, formats,
                                             table_paths)
 

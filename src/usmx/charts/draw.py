@@ -217,12 +217,18 @@ def _flip(label) -> None:
     label.set_horizontalalignment("left" if dx < 0 else "right")
 
 
-def _legend(ax, legend: Legend) -> None:
+def _legend_options(legend: Legend) -> dict:
+    """The matplotlib options a Legend spec sets (matplotlib's defaults for the others)."""
     options = {key: value for key, value in (
         ("fontsize", legend.fontsize), ("labelspacing", legend.labelspacing),
         ("borderaxespad", legend.borderaxespad)) if value is not None}
     if legend.ncols != 1:
         options["ncols"] = legend.ncols
+    return options
+
+
+def _legend(ax, legend: Legend) -> None:
+    options = _legend_options(legend)
     if legend.entries is None:
         ax.legend(loc=legend.loc, **options)
     else:
@@ -333,9 +339,6 @@ def _figure_legend(ax, axes, legend: Legend) -> None:
                 handles.setdefault(label, line)
     labels = ["\n".join(textwrap.wrap(k, legend.wrap)) if legend.wrap else k
               for k in handles]
-    options = {key: value for key, value in (
-        ("fontsize", legend.fontsize), ("labelspacing", legend.labelspacing),
-        ("borderaxespad", legend.borderaxespad)) if value is not None}
-    ax.legend(list(handles.values()), labels, loc=legend.loc, **options)
+    ax.legend(list(handles.values()), labels, loc=legend.loc, **_legend_options(legend))
 
 

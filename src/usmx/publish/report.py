@@ -224,20 +224,19 @@ def prepare_workers() -> None:
     this process (the workers it forks inherit them). Safe to call again."""
     quick_imports()
     import IPython.core.interactiveshell  # noqa: F401
-    import nbformat
+    import nbformat  # noqa: F401
 
     import usmx.analysis.views
     import usmx.charts  # noqa: F401
     from usmx.publish import reader
 
-    reader.page(nbformat.v4.new_notebook(), "")  # the Markdown parser, built once
+    reader.prepare()
 
 
 def start_notebooks(paths: Paths, stamps=None, table_paths=None) -> Pending:
     """Start the notebooks whose notebook, tables read or code changed (all of them without
     ``stamps``): in warm workers forked from this process where the platform allows
-    (usmx.publish.warm), so they share the cores with whatever this process does next;
-    else they run in fresh kernels when finished."""
+    (usmx.publish.warm), else in fresh kernels when finished."""
     import tempfile
 
     from usmx.publish import warm

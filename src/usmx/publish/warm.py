@@ -6,7 +6,7 @@ A kernel would spend most of a report rerun starting and importing; a forked wor
 with all of it done. The shell formats every result with IPython's own display formatter,
 as the kernel does, and the outputs are written in the notebook format a kernel's would
 be (streams, display data, execute results), so the reader editions are the same
-(``tests/test_report.py`` compares the two on a notebook). JupyterLab and
+(``tests/test_notebooks.py`` compares the two on a notebook). JupyterLab and
 ``usmx.publish.report.execute`` still use a real kernel; where the platform cannot fork,
 the report does too.
 """
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import base64
 import io
-import multiprocessing
 import os
 import signal
 import sys
 from pathlib import Path
 from typing import ClassVar
 
+from usmx.engine import forked
 from usmx.engine.forked import Forked
 
 
@@ -31,7 +31,8 @@ class NotebookError(RuntimeError):
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and hasattr(signal, "alarm")
+    """Workers can be forked, and a cell timed out (SIGALRM)."""
+    return forked.can_fork() and hasattr(signal, "alarm")
 
 
 def _output(kind: str, **fields):
@@ -142,9 +143,8 @@ def run(path: Path, timeout: int = 300, env: dict | None = None):
 class Batch:
     """Notebooks running in forked workers, one process per notebook (fresh module state
     for each, as a fresh kernel gives), at most ``slots`` at a time; the results are
-    collected with :meth:`collect`. Started before other work (the report's charts), so
-    that both share the machine's cores. Plain ``os.fork`` and pipes: no threads exist in
-    this process when a worker is forked, so forking is safe."""
+    collected with :meth:`collect`, which starts the waiting ones as others finish. Each
+    worker is a usmx.engine.forked.Forked call."""
 
     def __init__(self, paths: list[Path], job, timeout: int = 300, envs=None,
                  slots: int | None = None):
@@ -190,7 +190,7 @@ class Batch:
                     del self.running[key.fd]
                     try:
                         self.results[index] = ("ok", worker.outcome(b"".join(chunks)))
-                    except RuntimeError as exc:  # the worker died without a word
+                    except RuntimeError as exc:  # e.g. a worker that died without a word
                         self.results[index] = ("error", exc if isinstance(
                             exc, NotebookError) else NotebookError(
                                 f"{self.paths[index].name}: {exc}"))

@@ -14,6 +14,7 @@ from usmx import schema
 from usmx.analysis import processed
 from usmx.charts import CHARTS, style, theme
 from usmx.charts.render import render
+from usmx.charts.theme import house_style
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -256,27 +257,32 @@ def test_mexico_vs_us_headlines_are_true_of_every_year(figs):
 
 
 def test_no_bar_is_clipped_and_no_legend_covers_data(t):
-    from usmx.charts.style import _heights_between
-
     for years in ((None, None), (2012, 2016), (2010, 2013)):
         for name, make in CHARTS.items():
             kwargs = {} if years[0] is None or name == "claims-scoreboard" else dict(
                 first=years[0], last=years[1])
             fig = make(t, **kwargs)
-            renderer = fig.canvas.get_renderer()
-            for ax in fig.axes:
-                left, right = ax.get_xlim()
-                for patch in ax.patches:
-                    if hasattr(patch, "get_width") and patch.get_width() > 0:
-                        assert left <= patch.get_x() and patch.get_x() + patch.get_width() \
-                            <= right, (name, years, patch.get_gid())
-                legend = ax.get_legend()
-                if legend is None:
-                    continue
-                box = legend.get_window_extent(renderer)
-                (x0, y0), (x1, _) = ax.transData.inverted().transform(
-                    [[box.x0, box.y0], [box.x1, box.y1]])
-                assert all(y < y0 for y in _heights_between(ax, x0, x1)), (name, years)
+            with house_style():  # measured as drawn
+                _assert_bars_and_legends_clear(fig, name, years)
+
+
+def _assert_bars_and_legends_clear(fig, name, years) -> None:
+    from usmx.charts.style import _heights_between
+
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        left, right = ax.get_xlim()
+        for patch in ax.patches:
+            if hasattr(patch, "get_width") and patch.get_width() > 0:
+                assert left <= patch.get_x() and patch.get_x() + patch.get_width() \
+                    <= right, (name, years, patch.get_gid())
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        (x0, y0), (x1, _) = ax.transData.inverted().transform(
+            [[box.x0, box.y0], [box.x1, box.y1]])
+        assert all(y < y0 for y in _heights_between(ax, x0, x1)), (name, years)
 
 
 def test_scoreboard_uses_labels_and_an_axis_fitted_to_the_data(figs, t):
@@ -664,20 +670,31 @@ def test_no_text_runs_off_the_figure(t, lang):
                 if kwargs and name == "claims-scoreboard":
                     continue
                 fig = make(t, **kwargs)
-                renderer = fig.canvas.get_renderer()
-                fig.draw_without_rendering()
+                with house_style():  # measured as drawn
+                    boxes = _boxes(fig)
                 width, height = fig.bbox.width, fig.bbox.height
-                for text in fig.findobj(matplotlib.text.Text):
-                    if not text.get_text() or not text.get_visible():
-                        continue
-                    box = text.get_window_extent(renderer)
+                for text, box in boxes:
                     assert box.x0 >= -1 and box.x1 <= width + 1 and box.y0 >= -1 \
                         and box.y1 <= height + 1, (lang, name, kwargs, text.get_text()[:40])
 
 
+def _boxes(fig) -> list:
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    return [(text, text.get_window_extent(renderer))
+            for text in fig.findobj(matplotlib.text.Text)
+            if text.get_text() and text.get_visible()]
+
+
 def _value_label_clashes(fig) -> list[str]:
     """Value labels that cover one another, a data point other than their own or a tick
-    label, or that a rule across the panel cuts (a label on a paper ground is not cut)."""
+    label, or that a rule across the panel cuts (a label on a paper ground is not cut);
+    measured in the house style, as drawn."""
+    with house_style():
+        return _clashes(fig)
+
+
+def _clashes(fig) -> list[str]:
     renderer = fig.canvas.get_renderer()
     clashes = []
 
@@ -757,7 +774,13 @@ def test_no_two_legend_entries_look_alike(figs, figs_es):
 
 
 def _texts_drawn(fig):
-    """Every text the figure draws, with its box: tick labels only for ticks in view."""
+    """Every text the figure draws, with its box: tick labels only for ticks in view
+    (measured in the house style, as drawn)."""
+    with house_style():
+        return _texts_in_view(fig)
+
+
+def _texts_in_view(fig):
     fig.draw_without_rendering()  # legends and ticks take their places
     renderer = fig.canvas.get_renderer()
     hidden = set()

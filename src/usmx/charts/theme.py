@@ -1,5 +1,6 @@
 """The house look: the style sheet (applied in a context, never to global rcParams),
-the colours by role, the page width and the credit line. Imports nothing from usmx."""
+the colours by role, the page width and the credit line. Imports nothing from usmx but
+its text measurer (usmx.charts.textmetrics)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,9 @@ WRAP = 128  # characters per footer line at the footer's font size
 @contextmanager
 def house_style() -> Iterator[None]:
     """Apply the usmx style sheet for the duration of the block only."""
-    with mpl.rc_context(), mpl.style.context(str(STYLE)):
+    from usmx.charts.textmetrics import shared_metrics
+
+    with mpl.rc_context(), mpl.style.context(str(STYLE)), shared_metrics():
         yield
 
 

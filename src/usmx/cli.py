@@ -76,13 +76,14 @@ def main(argv: list[str] | None = None) -> int:
               f"of a clone with --root, or run from inside one.", file=sys.stderr)
         return 2
 
-    from usmx import build  # imported here so that --help stays fast
     from usmx.rawio import recover
 
     for line in recover(paths.commit_folders):  # an interrupted earlier command
         print(f"recovered: {line}", file=sys.stderr)
 
     try:
+        if args.command in ("build", "check"):  # imported here: --help stays fast, and
+            from usmx import build  # the commands that do not build skip its 60 ms
         if args.command == "build":
             written = build.build(paths)
             print(f"build: {len(written)} file(s) written to {paths.rel(paths.processed)}/"

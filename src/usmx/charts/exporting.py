@@ -49,7 +49,7 @@ _JOB: dict = {}
 # Charts from slowest to fastest to draw (measured), so that the workers of a parallel run
 # finish together (longest-processing-time-first scheduling).
 _SLOW_FIRST = ("child-deportations", "funding-vs-child-deportations", "mexico-vs-us",
-               "claims-scoreboard", "merida-by-account", "uac-apprehensions")
+               "merida-by-account", "claims-scoreboard", "uac-apprehensions")
 
 
 def chart_files(fig: Figure, outdir: Path, formats=ALL_FORMATS) -> dict[Path, bytes]:

@@ -54,7 +54,11 @@ _SLOW_FIRST = ("child-deportations", "funding-vs-child-deportations", "mexico-vs
 
 def chart_files(fig: Figure, outdir: Path, formats=ALL_FORMATS) -> dict[Path, bytes]:
     meta = fig.usmx
-    files = {outdir / f"{meta.id}.{fmt}": render(fig, fmt) for fmt in FORMATS if fmt in formats}
+    made: dict[str, bytes] = {}
+    for fmt in FORMATS:  # svg, pdf, png: the PNG is the PDF rasterized (made once)
+        if fmt in formats:
+            made[fmt] = render(fig, fmt, pdf=made.get("pdf"))
+    files = {outdir / f"{meta.id}.{fmt}": data for fmt, data in made.items()}
     if "csv" in formats:
         files[outdir / f"{meta.id}.csv"] = newsroom_csv(meta.data, meta.source_details)
     return files

@@ -23,6 +23,16 @@ from usmx.charts.theme import house_style
 FORMATS = ("svg", "pdf", "png")
 
 
+def import_renderers() -> None:
+    """Import what writing SVG, PDF and PNG needs (matplotlib's vector backends, fontTools'
+    subsetter, PDFium): about 0.2 s, paid once in a process that forks workers afterwards,
+    instead of once in every worker."""
+    import fontTools.subset  # noqa: F401
+    import matplotlib.backends.backend_pdf
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
 def prepare(fig: Figure) -> None:
     """Once per figure: turn ligatures off in every text the chart wrote (titles, labels,
     legends, notes), so that exported text stays plain to search and edit. Tick labels,

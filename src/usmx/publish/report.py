@@ -220,16 +220,18 @@ class Pending:
 
 
 def prepare_workers() -> None:
-    """Import what every notebook worker needs and build the Markdown parser, once, in
-    this process (the workers it forks inherit them). Safe to call again."""
+    """Import what every notebook and chart worker needs and build the Markdown parser,
+    once, in this process (the workers it forks inherit them). Safe to call again."""
     quick_imports()
     import IPython.core.interactiveshell  # noqa: F401
     import nbformat  # noqa: F401
 
     import usmx.analysis.views
     import usmx.charts  # noqa: F401
+    from usmx.charts.render import import_renderers
     from usmx.publish import reader
 
+    import_renderers()  # for the chart workers and notebooks forked from here
     reader.prepare()
 
 

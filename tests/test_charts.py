@@ -461,19 +461,41 @@ def test_pdf_font_subset_keeps_the_glyphs_asked_for(char, tmp_path, monkeypatch)
 
 
 def test_pdf_bytes_do_not_depend_on_the_font_cache(figs, tmp_path, monkeypatch):
-    """Cold cache, warm cache, or a cache that cannot be written: the same PDF (a race
-    between chart workers once made a cold-cache export differ from a warm one)."""
+    """Cold cache, warm cache (its font subsets read, not made), a broken entry, or a cache
+    that cannot be written: the same PDF (a race between chart workers once made a
+    cold-cache export differ from a warm one)."""
     fig = figs["merida-by-account"]
     cache = tmp_path / "cache"
     monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(cache))
     cold = render(fig, "pdf")
     assert list(cache.glob("usmx-lean-fonts/*.ttf"))
-    warm = render(fig, "pdf")
+    assert len(list(cache.glob("usmx-lean-fonts/subsets/*.bin"))) == 2  # regular, bold
+    from fontTools import subset
+
+    def no_subsetting(*args, **kwargs):
+        raise AssertionError("a cached subset is read, not made again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(subset.Subsetter, "subset", no_subsetting)
+        warm = render(fig, "pdf")
+    (next(cache.glob("usmx-lean-fonts/subsets/*.bin"))).write_bytes(b"\0\0\0\x09{broken")
+    repaired = render(fig, "pdf")  # an unreadable entry is made again
+    assert cold == repaired
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(blocked))
     unwritable = render(fig, "pdf")
     assert cold == warm == unwritable
+
+
+def test_the_font_subset_cache_keeps_only_the_newest(figs, tmp_path, monkeypatch):
+    from usmx.charts import render as rendering
+
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
+    monkeypatch.setattr(rendering, "_SUBSETS_KEPT", 3)
+    for name in ("merida-by-account", "uac-apprehensions"):  # 2 fonts each
+        render(figs[name], "pdf")
+    assert len(list(tmp_path.glob("usmx-lean-fonts/subsets/*.bin"))) == 3
 
 
 # -- parameters that work everywhere ----------------------------------------------------

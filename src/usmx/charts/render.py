@@ -83,9 +83,10 @@ def _font_digest(path: str, size: int, mtime_ns: int) -> str:
         return hashlib.sha256(handle.read()).hexdigest()
 
 
-def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int]] | None:
+def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int], str] | None:
     """A copy of ``fontfile`` reduced to the glyphs of _LEAN_RANGES, without layout tables,
-    and the map from the font's glyph ids to the copy's; None if the font cannot be read.
+    the map from the font's glyph ids to the copy's, and the copy's key in the cache; None
+    if the font cannot be read.
     Reading the full font (a large cmap, thousands of glyphs) dominated every PDF export, so
     the copy is cached in matplotlib's cache directory and then read in a few milliseconds.
     The cache only saves time: when it cannot be written the copy is made in memory, so
@@ -106,7 +107,8 @@ def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int]] | None:
         path, kept = folder / f"{digest}.ttf", folder / f"{digest}.json"
         with contextlib.suppress(OSError, ValueError):
             if path.exists() and kept.exists():
-                return io.BytesIO(path.read_bytes()), dict(json.loads(kept.read_text()))
+                return (io.BytesIO(path.read_bytes()), dict(json.loads(kept.read_text())),
+                        digest)
         options = _subset_options(notdef_outline=True)
         options.font_number = fontfile.face_index
         font = _load_font(fontfile, options)
@@ -126,7 +128,7 @@ def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int]] | None:
         with contextlib.suppress(OSError):
             _replace_into(kept, json.dumps(mapping).encode())
             _replace_into(path, buf.getvalue())
-        return io.BytesIO(buf.getvalue()), dict(mapping)
+        return io.BytesIO(buf.getvalue()), dict(mapping), digest
     except (OSError, ValueError, KeyError, AttributeError):
         return None
 
@@ -151,28 +153,69 @@ def _replace_into(path: Path, data: bytes) -> None:
 def _lean_subset(fontfile, glyphs):
     """Subset a TrueType font for PDF embedding without its layout tables (GSUB, GPOS,
     GDEF, kern): the PDF already holds each glyph's position, so they are dead weight.
-    Reads the cached lean copy of the font when it holds every glyph asked for."""
+    Reads the cached lean copy of the font when it holds every glyph asked for, and keeps
+    each subset made from it in the cache too (a chart's glyphs change rarely between
+    exports). Cached or not, matplotlib gets the subset read back from its bytes, so the PDF
+    is the same either way."""
+    import hashlib
+
     from fontTools import subset
+    from fontTools.ttLib import TTFont
     from matplotlib.backends import _backend_pdf_ps
 
     glyphs = set(glyphs)
     options = _subset_options()
     lean = _lean_source(fontfile)
-    to_lean = {}
-    if lean is not None and glyphs <= lean[1].keys():
-        font = _load_font(lean[0], options)
-        to_lean = lean[1]
-        glyphs = {to_lean[g] for g in glyphs}
-    else:
+    if lean is None or not glyphs <= lean[1].keys():  # a glyph beyond the lean copy
         options.font_number = fontfile.face_index
         font = _load_font(fontfile, options)
-    subsetter = subset.Subsetter(options=options)
-    subsetter.populate(gids=glyphs)
-    subsetter.subset(font)
-    index = subsetter.glyph_index_map
-    if to_lean:  # the font's glyph ids -> the copy's -> the subset's
+        subsetter = subset.Subsetter(options=options)
+        subsetter.populate(gids=glyphs)
+        subsetter.subset(font)
+        return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
+    source, to_lean, lean_key = lean
+    folder = Path(mpl.get_cachedir()) / "usmx-lean-fonts" / "subsets"
+    path = folder / (hashlib.sha256(
+        f"{lean_key}|{sorted(glyphs)}".encode()).hexdigest()[:24] + ".bin")
+    found = _read_subset(path)
+    if found is None:
+        font = _load_font(source, options)
+        subsetter = subset.Subsetter(options=options)
+        subsetter.populate(gids={to_lean[g] for g in glyphs})
+        subsetter.subset(font)
+        index = subsetter.glyph_index_map  # the font's glyph ids -> the copy's -> the subset's
         index = {g: index[lg] for g, lg in to_lean.items() if lg in index}
+        buf = io.BytesIO()
+        font.save(buf, reorderTables=False)
+        found = buf.getvalue(), index
+        _write_subset(path, *found)
+    data, index = found
+    font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)  # as saved
     return _backend_pdf_ps.SubsetResults(font, index)._as_cm()
+
+
+_SUBSETS_KEPT = 400  # subsets in the cache (about 10 MB); the oldest go first
+
+
+def _read_subset(path: Path) -> tuple[bytes, dict[int, int]] | None:
+    """A cached subset: its font bytes and glyph map, or None (absent or unreadable)."""
+    try:
+        raw = path.read_bytes()
+        size = int.from_bytes(raw[:4], "big")
+        index = {int(k): v for k, v in json.loads(raw[4:4 + size]).items()}
+        return raw[4 + size:], index
+    except (OSError, ValueError):
+        return None
+
+
+def _write_subset(path: Path, data: bytes, index: dict[int, int]) -> None:
+    """Keep a subset in the cache (best effort: the cache only saves time)."""
+    header = json.dumps({str(k): v for k, v in sorted(index.items())}).encode()
+    with contextlib.suppress(OSError):
+        _replace_into(path, len(header).to_bytes(4, "big") + header + data)
+        kept = sorted(path.parent.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-_SUBSETS_KEPT]:
+            old.unlink()
 
 
 def _pdf_fonts():

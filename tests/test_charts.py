@@ -562,6 +562,21 @@ def test_savefig_writes_what_export_writes(figs, tmp_path):
     assert b"<text" in data or b"font-family" in data  # text kept as text
 
 
+@pytest.mark.parametrize("fmt", ["pdf", "png", None])
+def test_savefig_writes_to_an_open_file(figs, fmt):
+    """As matplotlib's savefig does: an open binary file, the format named (PNG if not)."""
+    import io
+
+    fig = figs["uac-apprehensions"]
+    buf = io.BytesIO()
+    fig.savefig(buf, **({"format": fmt} if fmt else {}))
+    assert buf.getvalue() == render(fig, fmt or "png")
+    other = io.BytesIO()
+    fig.savefig(other, format="png", dpi=50)  # other options: matplotlib's own drawing
+    assert other.getvalue().startswith(b"\x89PNG") and len(other.getvalue()) < len(
+        buf.getvalue() if fmt == "png" else render(fig, "png"))
+
+
 def test_every_notebook_passes_its_parameters_to_its_charts():
     """A chart call in a notebook passes each notebook parameter the chart accepts."""
     import ast

@@ -107,12 +107,18 @@ class ChartFigure(Figure):
 
     def savefig(self, fname, *args, **kwargs):
         """``fig.savefig("chart.svg")`` writes what ``export`` writes (text kept as text in
-        SVG, fonts embedded in PDF, 200 dpi PNG); other formats or options go to
-        matplotlib, inside the house style."""
-        fmt = kwargs.get("format") or os.path.splitext(os.fspath(fname))[1].lstrip(".").lower()
+        SVG, fonts embedded in PDF, the PDF drawn at 200 dpi as PNG), to a path or an open
+        binary file (``format=`` then names the format; PNG if not); other formats or
+        options go to matplotlib, inside the house style."""
+        stream = hasattr(fname, "write")
+        fmt = (kwargs.get("format") or ("png" if stream else os.path.splitext(
+            os.fspath(fname))[1].lstrip(".").lower()))
         if fmt in FORMATS and not args and set(kwargs) <= {"format"}:
-            with open(fname, "wb") as handle:
-                handle.write(render(self, fmt))
+            if stream:
+                fname.write(render(self, fmt))
+            else:
+                with open(fname, "wb") as handle:
+                    handle.write(render(self, fmt))
             return None
         with house_style():
             return super().savefig(fname, *args, **kwargs)

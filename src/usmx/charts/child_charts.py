@@ -65,9 +65,10 @@ SMALL = 0.08  # a line whose top is under 8 % of its panel's scale gets its valu
 
 def _small(part: pd.DataFrame, color: str) -> SmallLabels:
     """The values of a line, written by the drawer if the line sits near zero."""
-    return SmallLabels(tuple((float(row.x), float(row.value),
-                              f"value-{row.series}-{row.nationality}-{row.year}")
-                             for row in part.itertuples()), color)
+    columns = (part[name].tolist() for name in ("x", "value", "series", "nationality", "year"))
+    return SmallLabels(tuple((float(x), float(value), f"value-{series}-{nat}-{year}")
+                             for x, value, series, nat, year in zip(*columns, strict=True)),
+                       color)  # (the five columns only: itertuples would convert them all)
 
 
 def _child_panels(record, first, last, countries) -> tuple[list[Panel], pd.DataFrame]:

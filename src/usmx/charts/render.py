@@ -175,8 +175,8 @@ def _lean_subset(fontfile, glyphs):
         return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
     source, to_lean, lean_key = lean
     folder = Path(mpl.get_cachedir()) / "usmx-lean-fonts" / "subsets"
-    path = folder / (hashlib.sha256(
-        f"{lean_key}|{sorted(glyphs)}".encode()).hexdigest()[:24] + ".bin")
+    path = folder / (hashlib.sha256(  # (the lean copy's key names the fontTools version)
+        f"{lean_key}|{_SUBSET_RECIPE}|{sorted(glyphs)}".encode()).hexdigest()[:24] + ".bin")
     found = _read_subset(path)
     if found is None:
         font = _load_font(source, options)
@@ -195,6 +195,7 @@ def _lean_subset(fontfile, glyphs):
 
 
 _SUBSETS_KEPT = 400  # subsets in the cache (about 10 MB); the oldest go first
+_SUBSET_RECIPE = 1  # part of a cached subset's key: raise it when _subset_options changes
 
 
 def _read_subset(path: Path) -> tuple[bytes, dict[int, int]] | None:

@@ -861,6 +861,36 @@ def test_no_text_runs_over_another(figs, figs_es, t):
         assert not over, (fig.usmx.id, over[:3])
 
 
+def test_no_rule_cuts_through_a_text(figs, figs_es, t):
+    """The editor's read: a dated rule or a reference line across a panel never runs
+    through the letters of a label; a label it must cross sits on a paper ground."""
+    from usmx.charts import i18n
+
+    editions = [*figs.values(), *figs_es.values(),
+                CHARTS["child-deportations"](t, 2012, 2016, ("HND",)),
+                CHARTS["funding-vs-child-deportations"](t, 2013, 2016, ("SLV",))]
+    with i18n.language("es"):
+        editions.append(CHARTS["mexico-vs-us"](t, 2013, 2016))
+    cut = []
+    for fig in editions:
+        drawn = _texts_drawn(fig)
+        for ax in fig.axes:
+            rules = [ax.transData.transform((float(line.get_xdata()[0]), 0))[0]
+                     for line in ax.get_lines()
+                     if line.get_transform() != ax.transData and len(line.get_xdata())
+                     and len(set(map(float, line.get_xdata()))) == 1]
+            legend = ax.get_legend()
+            grounded = {id(x) for x in legend.get_texts()} if legend is not None and \
+                legend.get_frame_on() else set()  # a legend's frame is their ground
+            for text, box in drawn:
+                if text.axes is ax and text.get_bbox_patch() is None and \
+                        id(text) not in grounded and any(
+                        box.x0 + 1 < x < box.x1 - 1 and box.y0 < y1 and y0 < box.y1
+                        for x in rules for y0, y1 in [(ax.bbox.y0, ax.bbox.y1)]):
+                    cut.append((fig.usmx.id, text.get_text()[:40]))
+    assert not cut, cut[:5]
+
+
 def test_export_runs_the_callers_work_while_its_workers_draw(t, tmp_path):
     """`meanwhile` (the report prepares its notebook workers there) runs once, in this
     process, and the export is complete all the same."""

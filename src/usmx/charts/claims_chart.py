@@ -54,7 +54,7 @@ def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
                      "record_value": claim["record_value"],
                      "record_share_pct": None if share is None else round(share, 1),
                      "source_ids": claim["source_ids"], "figure_ids": claim["figure_ids"]})
-    marks.append(Text(100, count - 0.35, "the article's figure", 7, color=None))
+    marks.append(Text(100, count - 0.35, "the article's figure", 7, color=None, ground=True))
     panel = Panel(
         marks=tuple(marks), grid="x",
         rules=(Rule(100, "reference", ":", 0.8),),

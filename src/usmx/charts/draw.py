@@ -99,6 +99,8 @@ def _mark(ax, mark) -> None:
         transform = {"data": {}, "axes": {"transform": ax.transAxes},
                      "yaxis": {"transform": ax.get_yaxis_transform()}}[mark.coords]
         extra = {} if mark.color is None else {"color": color_of(mark.color)}
+        if mark.ground:
+            extra["bbox"] = _HALO
         text = "\n".join(textwrap.wrap(mark.text, mark.wrap)) if mark.wrap else mark.text
         artist = ax.text(mark.x, mark.y, text, ha=mark.ha, va=mark.va, fontsize=mark.size,
                          gid=mark.gid, **transform, **extra)

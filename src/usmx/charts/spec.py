@@ -88,6 +88,7 @@ class Text:
     va: str = "bottom"
     color: str | None = "ink:gap"  # a colour role; None: the house text colour
     wrap: int | None = None  # characters per line, in every language (wrapped when drawn)
+    ground: bool = False  # on a paper ground, so a rule or grid line behind does not cut it
 
 
 @dataclass(frozen=True)

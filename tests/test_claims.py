@@ -45,6 +45,20 @@ def test_every_claim_has_a_verdict_and_reason(verdicts):
     assert (verdicts["reason"].str.len() > 60).all()
 
 
+def test_reasons_and_printed_figures_read_cleanly(verdicts):
+    """Sentences a reader sees in the README and the scoreboard: no stray punctuation
+    (a reason once ended "1,993),."), one full stop at the end, and percentages printed
+    one way ("+791%", "+1,185%")."""
+    import re
+
+    for claim_id, reason in verdicts["reason"].items():
+        assert reason.endswith(".") and not reason.endswith(".."), claim_id
+        assert not re.search(r",\.|\.\.|\s[,.;)]|\(\s|\s{2}", reason), (claim_id, reason)
+    for column in ("figure_printed", "record_figure", "label"):
+        for claim_id, text in verdicts[column].dropna().items():
+            assert not re.search(r"\d\s%", text), (claim_id, column, text)
+
+
 def test_processed_claims_hold_data_only(verdicts):
     """No column points into a notebook: the README and the report link the sections."""
     assert not any(verdicts[col].astype("str").str.contains(".ipynb", regex=False).any()

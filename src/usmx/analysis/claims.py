@@ -317,7 +317,7 @@ def asylum_1185pct(record: ProcessedTables, claim: pd.Series) -> Evidence:
         top = max(rpct, key=rpct.get)
         before, after = region[top]
         reason += (f" The +{rpct[top]:,.1f}% figure belongs to their applications in Mexico, "
-                   f"Belize, Costa Rica, Nicaragua and Panama ({top}: {before:,} to {after:,}),.")
+                   f"Belize, Costa Rica, Nicaragua and Panama ({top}: {before:,} to {after:,}).")
     rows = asylum[asylum["deporting_state"] == "USA"]
     return Evidence(verdict, f"asylum applications lodged in the US ({best_unit})",
                     f"sum of the three nationalities in {y0} and {y1}, per unit",
@@ -328,6 +328,11 @@ def asylum_1185pct(record: ProcessedTables, claim: pd.Series) -> Evidence:
 def _events(record: ProcessedTables, subject: str) -> pd.DataFrame:
     events = record["events"]
     return events[events["subject"] == subject].sort_values(["date", "event_id"])
+
+
+def _event_sentence(event) -> str:
+    """One dated event as a sentence, its source in brackets before the full stop."""
+    return f"{event.date}: {event.what.rstrip().rstrip('.')} ({event.attribution_short})."
 
 
 def southern_border_program(record: ProcessedTables, claim: pd.Series) -> Evidence:
@@ -341,9 +346,8 @@ def southern_border_program(record: ProcessedTables, claim: pd.Series) -> Eviden
     verdict = "supported" if ok_date and ok_praise else "contradicted" if not events.empty \
         else "not_traceable"
     reason = (f"The program's announcement is dated {announced['date'].iloc[0]} "
-              f"({announced['attribution_short'].iloc[0]}); " if not announced.empty else "")
-    reason += "; ".join(f"{r.date}: {r.what} ({r.attribution_short})"
-                        for r in praise.itertuples())
+              f"({announced['attribution_short'].iloc[0]})." if not announced.empty else "")
+    reason = " ".join([reason, *map(_event_sentence, praise.itertuples())]).strip()
     return Evidence(verdict, "dated events", "dates of the announcement and of US praise",
                     reason, None, None, list(events["event_id"]),
                     list(dict.fromkeys(events["source_id"])))
@@ -358,7 +362,7 @@ def indigenous_youths(record: ProcessedTables, claim: pd.Series) -> Evidence:
     released = "release" in kinds
     deported = "deportation" in kinds
     verdict = "contradicted" if released and not deported else "supported"
-    reason = " ".join(f"{r.date}: {r.what} ({r.attribution_short})." for r in events.itertuples())
+    reason = " ".join(map(_event_sentence, events.itertuples()))
     if verdict == "contradicted":
         reason += " They were detained and one was beaten, but they were released, not deported."
     return Evidence(verdict, "the documented case", "the dated events of the case", reason,

@@ -914,6 +914,18 @@ def test_numbers_in_words_carry_thousands_separators(figs, figs_es):
             assert not bare.search(text), (meta.id, bare.search(text).group(), text[:120])
 
 
+def test_percentages_print_one_way_in_both_languages(figs, figs_es):
+    """"+791%" and "3.6%" everywhere a chart writes (pixels and metadata), never "3.6 %"
+    beside them."""
+    spaced = re.compile(r"\d %")
+    for fig in [*figs.values(), *figs_es.values()]:
+        meta = fig.usmx
+        texts = [meta.title, meta.subtitle, meta.description, meta.alt_text, *meta.notes,
+                 *(t.get_text() for t in fig.findobj(matplotlib.text.Text))]
+        found = [text[:80] for text in texts if spaced.search(text)]
+        assert not found, (meta.id, found)
+
+
 def test_svg_text_names_a_fallback_of_close_metrics(figs):
     """SVG keeps text as text; a browser without DejaVu Sans falls back to fonts of close
     metrics (the same stack on every text), then to its own sans-serif."""

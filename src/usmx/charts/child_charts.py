@@ -152,7 +152,7 @@ def _population_caveat(record: ProcessedTables) -> str:
     if pop.empty:
         return ""
     worst = max(float(v) for v in pop["spread_pct"])
-    return f"; its releases differ by up to {worst:.1f} %, the preferred one is used"
+    return f"; its releases differ by up to {worst:.1f}%, the preferred one is used"
 
 
 def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int = 2018,

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from usmx.analysis.params import ParameterError
-from usmx.paths import project_paths
+from usmx.paths import edition_folder, project_paths
 from usmx.rawio import DataError
 
 
@@ -264,7 +264,6 @@ def _charts_unchanged(paths, stamps, tables) -> bool:
     if not last or last["digest"] != code_version() or not last.get("jobs"):
         return False
     formats = tuple(last.get("formats", ()))
-    return all(chart_current(stamps, lang, name,
-                             paths.figures if lang == "en" else paths.figures / lang, {},
+    return all(chart_current(stamps, lang, name, edition_folder(paths.figures, lang), {},
                              formats, tables)
                for lang, name in (job.split(":", 1) for job in last["jobs"]))

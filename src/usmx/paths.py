@@ -86,6 +86,12 @@ class Paths:
             return str(path)
 
 
+def edition_folder(figures: str | Path, lang: str) -> Path:
+    """Where a language's edition of the charts goes: English in ``figures``, another
+    language in ``figures/<lang>/``."""
+    return Path(figures) if lang == "en" else Path(figures) / lang
+
+
 def project_paths(root: str | Path | None = None) -> Paths:
     """Paths under ``root``, else ``$USMX_ROOT``, else the clone this package lives in."""
     if root is None:

@@ -29,6 +29,7 @@ from usmx.engine.stamps import (
     code_version,
     edition_files,
 )
+from usmx.paths import edition_folder
 from usmx.rawio import csv_bytes, write_atomic
 
 ALL_FORMATS = (*FORMATS, "csv")
@@ -213,7 +214,7 @@ def export_all(record, outdir: Path, names=None, *, options=None,
     first, both languages in one pool; ``meanwhile()``, if given, runs in this process
     while the workers draw."""
     names = list(names or CHARTS)
-    outdirs = {code: Path(outdir) if code == "en" else Path(outdir) / code for code in langs}
+    outdirs = {code: edition_folder(outdir, code) for code in langs}
     _JOB.update(record=record, outdirs=outdirs, options=options or {}, formats=formats)
     rank = {name: i for i, name in enumerate(_SLOW_FIRST)}
     jobs = sorted(((code, name) for code in langs for name in names),

@@ -144,7 +144,7 @@ def _exported_png(fig) -> bytes | None:
     import json
 
     from usmx.charts.spec import edition_stamp
-    from usmx.paths import project_paths
+    from usmx.paths import edition_folder, project_paths
 
     spec = getattr(fig, "usmx_spec", None)
     if spec is None:
@@ -155,8 +155,7 @@ def _exported_png(fig) -> bytes | None:
         stamps = json.loads(paths.stamps.read_text(encoding="utf-8"))
         entry = stamps[f"chart:{lang}:{spec.meta.id}"]
         formats = stamps["charts"]["formats"]
-        folder = paths.figures if lang == "en" else paths.figures / lang
-        png = (folder / f"{spec.meta.id}.png").read_bytes()
+        png = (edition_folder(paths.figures, lang) / f"{spec.meta.id}.png").read_bytes()
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if entry.get("spec") != edition_stamp(spec, lang, formats) or \

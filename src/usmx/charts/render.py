@@ -57,6 +57,17 @@ def _subset_options(**extra):
     return options
 
 
+def _subset(font, gids, options) -> dict[int, int]:
+    """Reduce ``font`` in place to the glyphs ``gids``; the map from their ids to the
+    subset's."""
+    from fontTools import subset
+
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(gids=gids)
+    subsetter.subset(font)
+    return subsetter.glyph_index_map
+
+
 def _load_font(source, options):
     """A font for subsetting, its layout tables deleted unread (the subsetter would parse
     them only to drop them)."""
@@ -94,7 +105,6 @@ def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int], str] | None:
     import hashlib
 
     import fontTools
-    from fontTools import subset
 
     try:
         st = os.stat(fontfile)
@@ -116,12 +126,9 @@ def _lean_source(fontfile) -> tuple[io.BytesIO, dict[int, int], str] | None:
         order = font.getGlyphOrder()
         gids = sorted({order.index(name) for cp, name in cmap.items()
                        if any(lo <= cp <= hi for lo, hi in _LEAN_RANGES)} | {0})
-        subsetter = subset.Subsetter(options=options)
-        subsetter.populate(gids=gids)
-        subsetter.subset(font)
+        mapping = sorted(_subset(font, gids, options).items())
         buf = io.BytesIO()
         font.save(buf)
-        mapping = sorted(subsetter.glyph_index_map.items())
         # Forked chart workers may make the copy at the same moment: each writes its own
         # temporaries and renames them into place, the map before the font, so a reader
         # that sees both files sees whole files (identical from any writer).
@@ -159,7 +166,6 @@ def _lean_subset(fontfile, glyphs):
     is the same either way."""
     import hashlib
 
-    from fontTools import subset
     from fontTools.ttLib import TTFont
     from matplotlib.backends import _backend_pdf_ps
 
@@ -169,10 +175,7 @@ def _lean_subset(fontfile, glyphs):
     if lean is None or not glyphs <= lean[1].keys():  # a glyph beyond the lean copy
         options.font_number = fontfile.face_index
         font = _load_font(fontfile, options)
-        subsetter = subset.Subsetter(options=options)
-        subsetter.populate(gids=glyphs)
-        subsetter.subset(font)
-        return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
+        return _backend_pdf_ps.SubsetResults(font, _subset(font, glyphs, options))._as_cm()
     source, to_lean, lean_key = lean
     folder = Path(mpl.get_cachedir()) / "usmx-lean-fonts" / "subsets"
     path = folder / (hashlib.sha256(  # (the lean copy's key names the fontTools version)
@@ -180,10 +183,8 @@ def _lean_subset(fontfile, glyphs):
     found = _read_subset(path)
     if found is None:
         font = _load_font(source, options)
-        subsetter = subset.Subsetter(options=options)
-        subsetter.populate(gids={to_lean[g] for g in glyphs})
-        subsetter.subset(font)
-        index = subsetter.glyph_index_map  # the font's glyph ids -> the copy's -> the subset's
+        index = _subset(font, {to_lean[g] for g in glyphs}, options)
+        # the font's glyph ids -> the copy's -> the subset's
         index = {g: index[lg] for g, lg in to_lean.items() if lg in index}
         buf = io.BytesIO()
         font.save(buf, reorderTables=False)

@@ -110,14 +110,14 @@ def _chart_job(job: tuple[str, str]) -> tuple[dict[Path, bytes] | None, dict | N
             reads, stamp)
 
 
-def _drawn_from(stamps, jobs, formats, outdirs) -> dict[tuple, str]:
-    """For each job whose files are the ones its stamp recorded, the stamp of the spec
-    they were drawn from."""
+def _drawn_from(stamps, jobs, on_disk) -> dict[tuple, str]:
+    """For each job whose files (``on_disk``: job -> their digest) are the ones its stamp
+    recorded, the stamp of the spec they were drawn from."""
     found = {}
     for code, name in jobs:
         entry = stamps.get(f"chart:{code}:{name}")
         if entry and entry.get("spec") and entry.get("files") and \
-                edition_files(outdirs[code], name, formats) == entry["files"]:
+                on_disk[(code, name)] == entry["files"]:
             found[(code, name)] = entry["spec"]
     return found
 
@@ -220,15 +220,16 @@ def export_all(record, outdir: Path, names=None, *, options=None,
     jobs = sorted(((code, name) for code in langs for name in names),
                   key=lambda job: (rank.get(job[1], -1), names.index(job[1]), job[0]))
     options = options or {}
-    skipped = []
+    skipped, on_disk = [], {}
     if stamps is not None:  # a chart whose inputs did not change is not drawn again
+        on_disk = {job: edition_files(outdirs[job[0]], job[1], formats) for job in jobs}
         skipped = [job for job in jobs if chart_current(
             stamps, job[0], job[1], outdirs[job[0]], options.get(job[1], {}), formats,
-            table_paths)]
+            table_paths, on_disk[job])]
         jobs = [job for job in jobs if job not in skipped]
     # a worker computes each spec and draws only if it differs from the files' (see
     # _chart_job): a chart that reads an edited table but does not draw the figure is kept
-    _JOB["alike"] = _drawn_from(stamps, jobs, formats, outdirs) if stamps is not None else {}
+    _JOB["alike"] = _drawn_from(stamps, jobs, on_disk) if stamps is not None else {}
     if stamps is not None:
         stamps.entries["charts"] = {"digest": code_version(), "reads": [],
                                     "formats": list(formats),

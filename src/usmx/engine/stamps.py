@@ -66,12 +66,18 @@ def edition_files(folder: Path, chart: str, formats, contents=None) -> str | Non
     return digest.hexdigest()
 
 
+_UNREAD = object()
+
+
 def chart_current(stamps: Stamps, lang: str, chart: str, folder: Path, options, formats,
-                  table_paths) -> bool:
+                  table_paths, on_disk=_UNREAD) -> bool:
     """Whether a chart edition's files are the ones its stamp recorded (not written over,
-    say by `python -m usmx charts --years ...`) and the stamp matches its inputs now."""
+    say by `python -m usmx charts --years ...`) and the stamp matches its inputs now.
+    ``on_disk``: the files' digest (edition_files), when the caller has it already."""
     stamp = stamps.get(f"chart:{lang}:{chart}")
-    return bool(stamp) and edition_files(folder, chart, formats) == stamp.get("files") \
+    if on_disk is _UNREAD:
+        on_disk = edition_files(folder, chart, formats)
+    return bool(stamp) and on_disk == stamp.get("files") \
         and stamp["digest"] == chart_digest(lang, chart, stamp["reads"], options, formats,
                                             table_paths)
 

@@ -15,6 +15,7 @@ matplotlib as before. Imports nothing from usmx.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 
 import matplotlib as mpl
@@ -27,6 +28,7 @@ from matplotlib.ft2font import LoadFlags
 _ORIGINAL = getattr(matplotlib.text, "_get_text_metrics_with_cache", None)
 
 
+@functools.cache  # (asked for every text a PDF or SVG measures)
 def _vector_renderers() -> tuple[type, ...]:
     from matplotlib.backends.backend_pdf import RendererPdf
     from matplotlib.backends.backend_svg import RendererSVG

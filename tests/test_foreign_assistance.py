@@ -44,8 +44,8 @@ def test_success_keeps_only_the_countries_and_stages_used(scratch):
     assert mex["locator"].startswith("us_foreign_aid_country.csv, line 7 (Country Code MEX, "
                                      "Transaction Type ID 2 'Obligations', Fiscal Year 2010)")
     assert mex["amount_usd"] == "2002010" and mex["source_id"] == "FAGOV_COUNTRY_LIVE"
-    # against the committed offline snapshot (FY2008-FY2017): 2009, 2010 and 2016 compared
-    assert lines[0].startswith("foreign_assistance: 60 rows (was 200): 0 added, 140 removed, "
+    # against the committed offline snapshot (FY2005-FY2024): 2009, 2010 and 2016 compared
+    assert lines[0].startswith("foreign_assistance: 60 rows (was 327): 0 added, 267 removed, "
                                "60 changed\n  changed GTM, 2009, disbursed: 99640896 -> 3002009")
 
 
@@ -180,7 +180,7 @@ def test_build_refuses_a_bad_snapshot_and_leaves_processed_alone(scratch):
     # a duplicate figure id
     path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
     snapshots.record(scratch)
-    with pytest.raises(DataError, match=r"foreign_assistance/2026-11-30.csv:202"):
+    with pytest.raises(DataError, match=r"foreign_assistance/2026-12-08.csv:329"):
         build.build(scratch)
     # a missing column
     drop = header.index("vehicle")

@@ -18,7 +18,8 @@ from usmx.cli import main
 from usmx.engine import snapshots
 
 TODAY = dt.date(2030, 1, 15)
-WB_POP = refresh.SOURCES["wb_population_0_14"].url
+WB_POP = refresh.WB_URL.format(countries="GTM;HND;SLV;MEX", indicator="SP.POP.0014.TO")
+API_NAMES = ("unhcr_asylum", "wb_population_0_14", "us_cpi", "foreign_assistance")
 WB_CPI = refresh.SOURCES["us_cpi"].url
 
 
@@ -92,11 +93,11 @@ def test_success_writes_dated_snapshots_manifest_and_diff(scratch):
     before = snapshots.load(scratch)
     with responses.RequestsMock() as rsps:
         mock_all(rsps)
-        lines = run(scratch)
+        lines = run(scratch, list(API_NAMES))
         user_agents = {c.request.headers["User-Agent"] for c in rsps.calls}
     assert user_agents == {refresh.USER_AGENT}
     manifest = snapshots.load(scratch)
-    for name in refresh.SOURCES:
+    for name in API_NAMES:
         entry = manifest["snapshots"][name][-1]
         assert entry["file"] == f"data/raw/snapshots/{name}/2030-01-15.csv"
         assert entry["date_accessed"] == "2030-01-15"
@@ -106,11 +107,12 @@ def test_success_writes_dated_snapshots_manifest_and_diff(scratch):
         assert entry["url"].startswith("https://")
     # the previous snapshots are kept, and the manifest still lists them first
     for name, entries in before["snapshots"].items():
-        assert manifest["snapshots"][name][:-1] == entries
+        assert manifest["snapshots"][name][:len(entries)] == entries
         assert (scratch.root / entries[0]["file"]).exists()
     assert any(line.startswith("us_cpi: 20 rows (was 20)") for line in lines)
     # the committed snapshot holds two WDI releases; the diff compares the one the build used
-    assert any(line.startswith("wb_population_0_14: 12 rows (was 44): 0 added, 32 removed, "
+    # (2008-2023 for the four countries and Nicaragua: 80 used of 124)
+    assert any(line.startswith("wb_population_0_14: 12 rows (was 80): 0 added, 68 removed, "
                                "12 changed") for line in lines)
     # the offline build now uses the newest snapshots: rates per 100,000 children appear
     t = build.build_tables(scratch)
@@ -121,7 +123,7 @@ def test_success_writes_dated_snapshots_manifest_and_diff(scratch):
     m = t["merida_mexico_by_fy"]
     assert m["price_base"].dropna().str.contains("2010=100").all()
     # ForeignAssistance.gov: the four countries, five stages, years 2009, 2010 and 2016
-    assert any(line.startswith("foreign_assistance: 60 rows (was 200)") for line in lines)
+    assert any(line.startswith("foreign_assistance: 60 rows (was 327)") for line in lines)
     fa = t["funding_series_by_fy"].query("series == 'foreign_assistance_totals'")
     mex = fa.set_index(["recipient", "fiscal_year", "stage"])
     assert mex.loc[("MEX", 2010, "obligated"), "amount_usd"] == 2_002_010

@@ -56,13 +56,31 @@ def main(argv: list[str] | None = None) -> int:
                              help="download machine-readable sources into new dated "
                                   "snapshots (online; the build never is)")
     refresh.add_argument("sources", nargs="*", metavar="SOURCE",
-                         help="unhcr_asylum, wb_population_0_14, us_cpi (default: all)")
+                         help="the sources to refresh, or a group standing for several "
+                              "(default: all; --list names them)")
+    refresh.add_argument("--list", action="store_true",
+                         help="list the sources and groups, and exit")
+    refresh.add_argument("--from", dest="copy_from", metavar="DIR",
+                         help="read the files from a local copy in DIR (a checkout of the "
+                              "carrier's repository, or the downloaded files) instead of the "
+                              "network")
+    refresh.add_argument("--commit", metavar="SHA",
+                         help="for the sources read from IOM's gdidata: the commit to read "
+                              "(default: the newest online; the pinned one for --from)")
     args = parser.parse_args(argv)
     if args.command == "build" and args.explain:
         from usmx.build import PIPELINE
         from usmx.engine.pipeline import explain
 
         print(explain(PIPELINE))
+        return 0
+    if args.command == "refresh" and args.list:
+        from usmx.refresh.core import GROUPS, SOURCES
+
+        for name, source in SOURCES.items():
+            print(f"{name:24s} {source.title}")
+        for name, members in GROUPS.items():
+            print(f"{name:24s} the group of {', '.join(members)}")
         return 0
     if args.command == "strip-notebooks" and args.stdin:
         from usmx.publish.nbstrip import filter_stdin
@@ -130,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             from usmx.refresh import RefreshError, refresh
 
             try:
-                written = refresh(paths, args.sources)
+                written = refresh(paths, args.sources, copy_from=args.copy_from,
+                                  commit=args.commit)
             except RefreshError as exc:
                 print(f"error: refresh failed; nothing was written.\n{exc}", file=sys.stderr)
                 return 3

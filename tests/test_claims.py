@@ -120,9 +120,11 @@ def test_asylum_verdict_follows_the_us_figures(scratch):
 
 
 def test_overtake_verdict_follows_the_deportation_series(scratch):
-    # Without Mexico's 2014 count of minors returned, 2017 is the only year compared, so
-    # the record no longer shows Mexico ahead before 2015.
+    # Without Mexico's 2014 counts of minors returned (all nationalities, and the three
+    # countries), only later years are compared, so the record no longer shows Mexico ahead
+    # before 2015.
     _edit(scratch.deportations_raw, "mx_dev_minor_2014", "confidence", "low")
+    _edit(scratch.deportations_raw, "crs_segob_2014_ntca_minor", "confidence", "low")
     assert _verdict(scratch, "mexico_overtakes_2015") == "not_traceable"
 
 

@@ -15,7 +15,15 @@ import pandas as pd
 
 from usmx import schema
 from usmx.analysis import claims
-from usmx.domains import deportation_series, deportations, events, funding, funding_series
+from usmx.domains import (
+    countries,
+    deportation_series,
+    deportations,
+    events,
+    funding,
+    funding_series,
+    monthly,
+)
 from usmx.engine import pipeline, provenance, snapshots
 from usmx.engine.pipeline import Context, Step
 from usmx.paths import Paths
@@ -27,6 +35,7 @@ PREFERENCE_RULES = {
     "`mexico_funding_by_fy.csv`": funding_series.BEST_RULE,
     "`child_deportations_by_year.csv` and `deportations_all_ages_by_year.csv`":
         deportation_series.PREFERENCE_RULE,
+    "`deportations_monthly_sums.csv` (years summed from months)": monthly.SUM_RULE,
     "`per_100k_children` (population aged 0-14)": deportations.POPULATION_RULE,
 }
 
@@ -56,6 +65,7 @@ def _unused(ctx: Context) -> dict:
 PIPELINE: tuple[Step, ...] = (
     Step("sources", "check every raw file against the manifest; read the sources registry",
          _sources, reads=(schema.SOURCES,), makes=("sources_raw",)),
+    *countries.STEPS,
     *funding.STEPS,
     *deportations.STEPS,
     *events.STEPS,
@@ -64,7 +74,8 @@ PIPELINE: tuple[Step, ...] = (
          needs=("sources_raw",), makes=("sources_processed", "conflicts")),
     *claims.VERDICT_STEPS,
     Step("unused figures", "list every figure no table uses, with the reason", _unused,
-         needs=("funding", "deportations", "claims"), makes=("unused_figures",)),
+         needs=("funding", "deportations", "deportations_monthly", "claims"),
+         makes=("unused_figures",)),
 )
 
 

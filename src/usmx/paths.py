@@ -34,6 +34,10 @@ class Paths:
         return self.raw / "sources.csv"
 
     @property
+    def countries_raw(self) -> Path:
+        return self.raw / "countries.csv"
+
+    @property
     def funding_raw(self) -> Path:
         return self.raw / "funding.csv"
 
@@ -48,6 +52,10 @@ class Paths:
     @property
     def claims_raw(self) -> Path:
         return self.raw / "claims.csv"
+
+    @property
+    def claims_judged(self) -> Path:
+        return self.raw / "claims_judged.csv"
 
     @property
     def readme(self) -> Path:

@@ -25,6 +25,7 @@ from usmx.analysis.evidence import (
     where,
 )
 from usmx.analysis.processed import ProcessedTables
+from usmx.analysis.verdict_history import what_changed
 from usmx.engine import preference, provenance
 from usmx.engine.pipeline import Context, Step
 from usmx.rawio import LINE, DataError, Problem
@@ -181,16 +182,32 @@ def children_40k(record: ProcessedTables, claim: pd.Series) -> Evidence:
     verdict = compare(float(claim["value"]), "over", float(best["value"]))
     end_year = int(best["period_end"][:4])
     caveats = []
+    later_ids: list[str] = []
+    later_srcs: list[str] = []
     if end_year < int(claim["period_end"]):
-        caveats.append(f"the count covers {best['period_start'][:4]}-{end_year}, not the "
-                       f"years up to the article")
+        # the years after MPI's count, up to the article's: Mexico's own count, if whole
+        after = where(record["child_deportations_by_year"], series="mx_minor_returns",
+                      nationality="NTCA")
+        after = after[after["year"].between(end_year + 1, int(claim["period_end"]))]
+        if len(after) == int(claim["period_end"]) - end_year and after["value"].notna().all():
+            first, last = end_year + 1, int(claim["period_end"])
+            caveats.append(
+                f"MPI's count covers {best['period_start'][:4]}-{end_year}; for "
+                f"{first}-{last} Mexico's own count adds {int(after['value'].sum()):,} returns "
+                f"of Guatemalan, Honduran and Salvadoran minors (events), so the claim holds "
+                f"for the years up to the article")
+            later_ids = [i for v in after["figure_ids"].dropna() for i in v.split(";")]
+            later_srcs = [i for v in after["source_ids"].dropna() for i in v.split(";")]
+        else:
+            caveats.append(f"the count covers {best['period_start'][:4]}-{end_year}, not the "
+                           f"years up to the article")
     # Who did the deporting: Mexico's own count against ICE's, over the same years.
     children = record["child_deportations_by_year"]
     mx = where(children, series="mx_minor_returns", nationality="ALL")
     mx = mx[mx["value"].notna() & mx["year"].between(int(best["period_start"][:4]), end_year)]
     us = where(deportations, reporter="ICE", measure="removals", age_group="minor",
                 accompaniment="unaccompanied", period_start="2011-10")
-    us = us[us["nationality"].isin(["GTM", "HND", "SLV"]) & (us["months"] > 12)]
+    us = us[us["nationality"].isin(schema.AGGREGATE_PARTS["NTCA"]) & (us["months"] > 12)]
     mx_sum, us_sum = int(mx["value"].sum()), int(us["value"].sum())
     if mx_sum and us_sum:
         caveats.append(
@@ -200,8 +217,8 @@ def children_40k(record: ProcessedTables, claim: pd.Series) -> Evidence:
             f"children from October 2011 to {us['period_end'].iloc[0]}")
     if verdict == "supported" and caveats:
         verdict = "supported_with_caveats"
-    ids = [best["figure_id"], *mx["figure_ids"], *us["figure_id"]]
-    srcs = [best["source_id"], *mx["source_ids"], *us["source_id"]]
+    ids = [best["figure_id"], *mx["figure_ids"], *us["figure_id"], *later_ids]
+    srcs = [best["source_id"], *mx["source_ids"], *us["source_id"], *later_srcs]
     return Evidence(
         verdict, "children deported by the US and Mexico to the three countries (MPI)",
         "MPI's compiled total, beside Mexico's and ICE's own counts",
@@ -294,10 +311,11 @@ def asylum_1185pct(record: ProcessedTables, claim: pd.Series) -> Evidence:
     deportations = record["deportations"]
     y0, y1 = int(claim["period_start"]), int(claim["period_end"])
     asylum = deportations[deportations["measure"].str.startswith("asylum_applications")]
-    asylum = asylum[asylum["nationality"].isin(["GTM", "HND", "SLV"])
+    asylum = asylum[asylum["nationality"].isin(schema.AGGREGATE_PARTS["NTCA"])
                     & asylum["year"].isin([y0, y1])]
     us = _growth(asylum[asylum["deporting_state"] == "USA"], y0, y1)
-    region_rows = asylum[asylum["deporting_state"].isin(["MEX", "BLZ", "CRI", "NIC", "PAN"])]
+    neighbours = schema.AGGREGATE_PARTS["MEX_BLZ_CRI_NIC_PAN"]
+    region_rows = asylum[asylum["deporting_state"].isin(neighbours)]
     region = _growth(region_rows, y0, y1)
     if not us:
         return Evidence("not_traceable", "no asylum figures for both years", "none",
@@ -407,8 +425,12 @@ def load_claims_raw(path, label: str, source_ids) -> pd.DataFrame:
     return out
 
 
-def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame) -> pd.DataFrame:
-    """The claims table: one row per claim, evidence computed from the tables."""
+def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame,
+             previous: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The claims table: one row per claim, evidence computed from the tables, and what
+    changed since the verdict last published (``previous``: claims_judged.csv)."""
+    earlier = {} if previous is None else {r["claim_id"]: r for r in provenance.records(
+        previous.replace("", pd.NA))}
     rows = []
     for _, claim in claims_raw.iterrows():
         ev = EVALUATORS[claim["claim_id"]](record, claim)
@@ -423,6 +445,8 @@ def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame) -> pd.DataFrame:
             "figure_ids": ";".join(dict.fromkeys(ev.figure_ids)) or None,
             "source_ids": ";".join(dict.fromkeys(ev.source_ids)) or None,
         })
+        rows[-1]["change"] = what_changed(rows[-1], earlier.get(claim["claim_id"]),
+                                          record["sources_processed"])
     return provenance.typed_frame(rows, schema.CLAIMS)
 
 
@@ -432,23 +456,28 @@ def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _load(ctx: Context) -> dict:
-    path = ctx.paths.claims_raw
-    return {"claims_raw": load_claims_raw(path, ctx.paths.rel(path), ctx.source_ids)}
+    path, judged = ctx.paths.claims_raw, ctx.paths.claims_judged
+    previous = provenance.load_raw(judged, schema.CLAIMS_JUDGED, ctx.paths.rel(judged))
+    schema.check_unique(previous, ("claim_id",), ctx.paths.rel(judged))
+    return {"claims_raw": load_claims_raw(path, ctx.paths.rel(path), ctx.source_ids),
+            "claims_judged": provenance.drop_line(previous)}
 
 
 def _verdicts(ctx: Context) -> dict:
-    return {"claims": evaluate(ctx.frames, ctx["claims_raw"])}
+    return {"claims": evaluate(ctx.frames, ctx["claims_raw"], ctx["claims_judged"])}
 
 
 STEPS = (
     Step("claims", "read the article's claims; every claim must have an evaluator", _load,
-         reads=(schema.CLAIMS_RAW,), needs=("sources_raw",), makes=("claims_raw",),
+         reads=(schema.CLAIMS_RAW, schema.CLAIMS_JUDGED), needs=("sources_raw",),
+         makes=("claims_raw", "claims_judged"),
          cites=("claims_raw",)),
 )
 VERDICT_STEPS = (
     Step("verdicts", "set each claim beside the record: find its figures in the processed "
          "tables, combine them as stated, give a verdict with its reason", _verdicts,
-         needs=("claims_raw", "funding", "merida_mexico_by_fy", "funding_series_by_fy",
+         needs=("claims_raw", "claims_judged", "funding", "merida_mexico_by_fy",
+                "funding_series_by_fy",
                 "deportations", "child_deportations_by_year", "events", "sources_processed"),
          makes=("claims",)),
 )

@@ -19,6 +19,8 @@ VERSUS_PANELS = [
        "(Guatemala, Honduras, El Salvador)", "us")]),
     ("Children returned or removed",
      [("mx_minor_returns", "ALL", "Mexico: minors returned (all nationalities)", "mx"),
+      ("mx_minor_returns", "NTCA", "Mexico: minors returned (Guatemala, Honduras, "
+       "El Salvador)", "mx"),
       ("us_uac_removals", "ALL", "US: unaccompanied children removed (ICE, all "
        "nationalities)", "us"),
       ("us_uac_removals", "NTCA", "US: unaccompanied children removed (ICE, Guatemala, "
@@ -67,9 +69,8 @@ def comparison_text(comparison: dict) -> str:
         return f"Mexico higher in every year compared ({compared})"
     if not higher:
         return f"The US higher in every year compared ({compared})"
-    lower = [y for y in years if y not in higher]
-    return (f"Mexico higher in {_years_text(higher)}, the US in {_years_text(lower)} "
-            f"(years compared: {compared})")
+    lower = [y for y in years if y not in higher]  # the two lists name every year compared
+    return f"Mexico higher in {_years_text(higher)}, the US in {_years_text(lower)}"
 
 
 def _years_text(years: list[int]) -> str:

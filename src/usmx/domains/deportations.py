@@ -18,16 +18,21 @@ from __future__ import annotations
 import pandas as pd
 
 from usmx import schema
+from usmx.domains import countries as country_table
+from usmx.domains import monthly
+from usmx.domains.deportation_checks import (
+    deportation_conflicts,
+    parts_checks,
+    sender_receiver_conflicts,
+)
 from usmx.domains.deportation_series import (
     ALL_AGES_SERIES,
     CHILD_SERIES,
-    COUNTRIES,
     NTCA_PARTS,
     DeportationSeries,
 )
 from usmx.engine import preference, provenance, snapshots
 from usmx.engine.pipeline import CONFLICT_RECORDS, Context, Step
-from usmx.engine.provenance import qualifier_range
 from usmx.rawio import LINE, DataError, Problem
 
 
@@ -48,19 +53,20 @@ def _year(start: str, months: int, basis: str) -> int | None:
     return None
 
 
-def load_deportations_raw(path, label: str, source_ids) -> pd.DataFrame:
-    """Read and validate raw deportation figures against the sources registry."""
-    frame = provenance.load_raw(path, schema.DEPORTATIONS_RAW, label, source_ids)
+def load_deportations_raw(path, label: str, source_ids, frame=None) -> pd.DataFrame:
+    """Read and validate raw deportation figures against the sources registry (``frame``:
+    the file already read and validated against the schema)."""
+    if frame is None:
+        frame = provenance.load_raw(path, schema.DEPORTATIONS_RAW, label, source_ids)
     problems = []
-    for _, row in frame.iterrows():
-        line = int(row[LINE])
-        if row["period_end"] < row["period_start"]:
-            problems.append(Problem(label, line, "period_end", row["period_end"],
-                                    f"is before period_start {row['period_start']}"))
-        for col in ("period_start", "period_end"):
-            year = int(row[col][:4])
-            if not schema.FY_MIN <= year <= schema.FY_MAX:
-                problems.append(Problem(label, line, col, row[col],
+    columns = (frame[LINE], frame["period_start"], frame["period_end"])
+    for line, start, end in zip(*columns, strict=True):  # plain values: 10x iterrows' speed
+        if end < start:
+            problems.append(Problem(label, int(line), "period_end", end,
+                                    f"is before period_start {start}"))
+        for col, month in (("period_start", start), ("period_end", end)):
+            if not schema.FY_MIN <= int(month[:4]) <= schema.FY_MAX:
+                problems.append(Problem(label, int(line), col, month,
                                         f"is out of range ({schema.FY_MIN} to "
                                         f"{schema.FY_MAX})"))
     if problems:
@@ -202,7 +208,8 @@ def _sum_of_parts(series: DeportationSeries, year: int, nat: str, pools: dict) -
 
 
 def _counter_rule(series: DeportationSeries) -> preference.Rule:
-    return preference.order("reporter", series.reporters, "the series' preferred counter")
+    return preference.Rule("the series' preferred counter",
+                           lambda r: series.counter_rank(r["reporter"]))
 
 
 def _cell(series: DeportationSeries, year: int, nat: str, here: list[dict], cells: dict,
@@ -222,9 +229,11 @@ def _cell(series: DeportationSeries, year: int, nat: str, here: list[dict], cell
     summed = None if choice else _sum_of_parts(series, year, nat, pools)
     if choice:
         best = choice.best
+        months = best.get("summed") is True
         cell.update(value=best["value"], qualifier=best["qualifier"], reporter=best["reporter"],
-                    confidence=best["confidence"], status="published",
-                    rule=choice.explain("whole-year figure"),
+                    confidence=best["confidence"], status="derived" if months else "published",
+                    rule=choice.explain("sum of the year's 12 monthly figures of one source"
+                                        if months else "whole-year figure"),
                     figure_ids=best["figure_id"], source_ids=best["source_id"])
     elif summed:
         derived = preference.sum_of_parts(summed, "value")
@@ -249,39 +258,45 @@ def _cell(series: DeportationSeries, year: int, nat: str, here: list[dict], cell
     return cell
 
 
-def series_years(series: DeportationSeries, pools: dict[tuple, list[dict]]) -> range:
+def series_years(series: DeportationSeries, pools: dict[tuple, list[dict]],
+                 columns: tuple[str, ...]) -> range:
     """The series' years: the study years (``schema.STUDY_YEARS``), stretched to every year
     that a whole-year figure of the series (or of the measures it is the sum of) covers, for
     its nationalities and counters: a new year's figure brings its year in."""
     keys = [_series_key(series), *((m, *_series_key(series)[1:]) for m in series.sum_of)]
     return schema.study_range(r["year"] for key in keys for r in pools.get(key, [])
-                              if r["year"] is not None and r["nationality"] in series.nationalities
+                              if r["year"] is not None and r["nationality"] in columns
                               and series.accepts(r["reporter"], r["nationality"]))
 
 
-def preferred_series(deportations: pd.DataFrame,
-                     series: tuple[DeportationSeries, ...]) -> pd.DataFrame:
-    """The preferred-figure table for ``series``: see :data:`PREFERENCE_RULE`."""
+def preferred_series(deportations: pd.DataFrame, series: tuple[DeportationSeries, ...],
+                     countries: pd.DataFrame) -> pd.DataFrame:
+    """The preferred-figure table for ``series``, one column per nationality the series
+    names (its groups stand for the studied countries of ``countries``): see
+    :data:`PREFERENCE_RULE`. ``deportations`` may hold complete sums of months beside the
+    published figures (``summed`` set)."""
     pools: dict[tuple, list[dict]] = {}
     for figure in provenance.records(deportations):
         pools.setdefault(_row_key(figure), []).append(figure)
     out = []
     for definition in series:
         pool = pools.get(_series_key(definition), [])
-        for year in series_years(definition, pools):
+        columns = definition.columns(countries)
+        for year in series_years(definition, pools, columns):
             lo, hi = _window(year, definition.year_basis)
             in_year = [f for f in pool if f["period_start"] >= lo and f["period_end"] <= hi]
             cells: dict[str, dict] = {}
-            for nat in definition.nationalities:
+            for nat in columns:
                 here = [figure for figure in in_year if figure["nationality"] == nat]
                 cells[nat] = _cell(definition, year, nat, here, cells, pools)
                 out.append(cells[nat])
     return provenance.typed_frame(out, schema.CHILD_BY_YEAR)
 
 
-def why_unused(figure: dict, series: tuple[DeportationSeries, ...] = CHILD_SERIES + ALL_AGES_SERIES,
-               ) -> str:
-    """Why a figure fills, competes for and is noted in no cell of any series."""
+def why_unused(figure: dict, context=None,
+               series: tuple[DeportationSeries, ...] = CHILD_SERIES + ALL_AGES_SERIES) -> str:
+    """Why a figure fills, competes for and is noted in no cell of any series (``context``:
+    the build's, for the countries studied)."""
     kind = (f"{figure['measure']} by {figure['deporting_state']}, {figure['age_group']}, "
             f"{figure['accompaniment']}, {figure['unit']}, {figure['year_basis']} years")
     matching = [s for s in series if _series_key(s) == _row_key(figure)
@@ -289,7 +304,14 @@ def why_unused(figure: dict, series: tuple[DeportationSeries, ...] = CHILD_SERIE
     if not matching:
         return f"no series counts {kind}"
     names = ", ".join(s.id for s in matching)
-    if all(figure["nationality"] not in s.nationalities for s in matching):
+    countries = context["countries"] if context is not None else None
+    columns = {n for s in matching for n in (s.columns(countries) if countries is not None
+                                              else s.nationalities)}
+    if figure["nationality"] not in columns:
+        if countries is not None and figure["nationality"] in set(countries["code"]) - set(
+                country_table.studied(countries)):
+            return (f"{figure['nationality']} is kept but not studied (data/raw/countries.csv): "
+                    f"no column of {names}")
         return f"nationality {figure['nationality']} is not a column of {names}"
     if not any(s.accepts(figure["reporter"], figure["nationality"]) for s in matching):
         return f"{names} does not take counts by {figure['reporter']}"
@@ -300,152 +322,94 @@ def why_unused(figure: dict, series: tuple[DeportationSeries, ...] = CHILD_SERIE
 
 
 # --------------------------------------------------------------------------------------
-# Totals against their parts
-# --------------------------------------------------------------------------------------
-
-_GROUP = ("period_start", "period_end", "year_basis", "reporter", "deporting_state",
-          "age_group", "accompaniment", "measure", "unit", "detail")
-
-
-def _check(check_id, basis, period, what, total, parts):
-    low, high = qualifier_range(total["value"], total["qualifier"])
-    parts_sum = sum(p["value"] for p in parts)
-    if total["nationality"] == "NTCA":
-        test = "parts = total"
-        ok = (low is None or parts_sum >= low) and (high is None or parts_sum <= high)
-    else:
-        test = "parts <= total"
-        ok = high is None or parts_sum <= high
-    ids = [i for r in (total, *parts) for i in r["ids"].split(";")]
-    return {
-        "check_id": check_id, "basis": basis, "period": period, "what": what,
-        "total_nationality": total["nationality"], "total_value": total["value"],
-        "parts": " ".join(f"{p['nationality']}={p['value']}" for p in parts),
-        "parts_sum": parts_sum, "test": test, "result": "agrees" if ok else "disagrees",
-        "figure_ids": ";".join(ids),
-    }
-
-
-def _parts_checks(rows: list[dict], basis: str, period: str, what: str, prefix: str):
-    """Checks inside one group of figures (same period, measure, …): ALL and NTCA totals."""
-    by_nat = {r["nationality"]: r for r in rows}
-    out = []
-    for total_nat, members in (("ALL", COUNTRIES), ("NTCA", NTCA_PARTS)):
-        present = [by_nat[n] for n in members if n in by_nat]
-        if total_nat in by_nat and len(present) >= (3 if total_nat == "NTCA" else 2):
-            out.append(_check(f"{prefix}_{total_nat.lower()}", basis, period, what,
-                              by_nat[total_nat], present))
-    return out
-
-
-def parts_checks(deportations: pd.DataFrame, preferred: pd.DataFrame) -> pd.DataFrame:
-    """Published totals against the sum of their parts, within one source and within the
-    preferred series."""
-    groups: dict[tuple, list[dict]] = {}
-    for row in provenance.records(deportations):
-        groups.setdefault((*(row[k] or "" for k in _GROUP), row["source_id"]), []).append(
-            {**row, "ids": row["figure_id"]})
-    out = []
-    for key in sorted(groups):
-        start, end, basis, reporter, state, age, acc, measure, unit, detail, source = key
-        part = f" [{detail}]" if detail else ""
-        what = f"{measure}{part} by {state}, {age}, {acc}, {unit} (counted by {reporter})"
-        out += _parts_checks(groups[key], "same source", f"{start}..{end} ({basis})", what,
-                             f"{source.lower()}_{measure}_{start}_{end}_{age}_{acc}")
-    series: dict[tuple, list[dict]] = {}
-    for row in provenance.records(preferred):
-        if row["status"] == "published":
-            series.setdefault((row["series"], row["year"], row["year_basis"]), []).append(
-                {**row, "ids": row["figure_ids"]})
-    for (sid, year, basis) in sorted(series):
-        rows = series[(sid, year, basis)]
-        first = rows[0]
-        what = (f"{first['measure']} by {first['deporting_state']}, {first['age_group']}, "
-                f"{first['accompaniment']}, {first['unit']} (series {sid})")
-        out += _parts_checks(rows, "preferred series", f"{year} ({basis})", what,
-                             f"{sid}_{year}")
-    frame = provenance.typed_frame(out, schema.DEPORTATION_CHECKS)
-    return frame.sort_values("check_id", ignore_index=True)
-
-
-# --------------------------------------------------------------------------------------
-# Conflicts
-# --------------------------------------------------------------------------------------
-
-CONFLICT_KEY = ("period_start", "period_end", "year_basis", "reporter", "deporting_state",
-                "nationality", "age_group", "accompaniment", "measure", "unit", "detail")
-
-
-def _conflict_label(key: dict) -> str:
-    part = f" [{key['detail']}]" if key["detail"] else ""
-    return (f"{key['period_start']}..{key['period_end']} ({key['year_basis']}) "
-            f"{key['measure']}{part} by {key['deporting_state']}, {key['nationality']}, "
-            f"{key['age_group']}, {key['accompaniment']}, {key['unit']} "
-            f"(counted by {key['reporter']})")
-
-
-def deportation_conflicts(deportations: pd.DataFrame, checks: pd.DataFrame) -> list[dict]:
-    """Keys where published figures differ, and totals that disagree with their parts."""
-    records = provenance.same_key_conflicts(deportations, CONFLICT_KEY, "value", "deportations",
-                                            _conflict_label)
-    source_of = dict(zip(deportations["figure_id"], deportations["source_id"], strict=True))
-    for row in checks[checks["result"] == "disagrees"].itertuples():
-        ids = row.figure_ids.split(";")
-        lo, hi = sorted((int(row.total_value), int(row.parts_sum)))
-        records.append({
-            "table": "deportations", "kind": "sum_of_parts",
-            "key": f"{row.period} {row.what}: {row.total_nationality} ({row.basis})",
-            "n_figures": len(ids), "min_value": lo, "max_value": hi,
-            "spread_pct": provenance.spread(lo, hi), "figure_ids": row.figure_ids,
-            "source_ids": ";".join(dict.fromkeys(source_of[i] for i in ids)),
-            "detail": f"total {int(row.total_value):,}; {row.test} fails: {row.parts} = "
-                      f"{int(row.parts_sum):,}",
-        })
-    return records
-
-
-# --------------------------------------------------------------------------------------
 # The domain's build steps
 # --------------------------------------------------------------------------------------
 
 
+SNAPSHOT_SOURCES = ("unhcr_asylum", *monthly.MONTHLY_SOURCES)  # in the deportations schema
+
 def _load(ctx: Context) -> dict:
+    """Every deportation figure: the hand-curated table and the newest snapshot of each
+    refreshed source; the monthly ones apart."""
     paths = ctx.paths
-    raw = [(paths.rel(paths.deportations_raw),
-            load_deportations_raw(paths.deportations_raw, paths.rel(paths.deportations_raw),
-                                  ctx.source_ids))]
-    asylum = snapshots.latest(paths, "unhcr_asylum")
-    if asylum is not None:
-        raw.append((paths.rel(asylum),
-                    load_deportations_raw(asylum, paths.rel(asylum), ctx.source_ids)))
-    figures = tidy_deportations(provenance.combine(raw, "deportation"), ctx["sources_raw"])
+    files = [(paths.rel(paths.deportations_raw), paths.deportations_raw, None, None)]
+    for name in SNAPSHOT_SOURCES:
+        entry = snapshots.latest_entry(paths, name)
+        if entry is not None:
+            path = paths.root / entry["file"]
+            files.append((paths.rel(path), path, name, entry.get("date_accessed")))
+    read = provenance.load_raw_many([(label, path) for label, path, _, _ in files],
+                                    schema.DEPORTATIONS_RAW, ctx.source_ids)
+    raw, months = [], []
+    for (label, path, name, accessed), frame in zip(files, read, strict=True):
+        frame = load_deportations_raw(path, label, ctx.source_ids, frame)
+        if name in monthly.MONTHLY_SOURCES:
+            monthly.check_monthly(frame, label, accessed)
+            months.append(label)
+        raw.append((label, frame))
+    # a figure id is used once, across every file
+    labelled = provenance.combine(raw, "deportation", keep_file=True)
+    in_months = labelled["_file"].isin(months)
+    monthly_rows = labelled[in_months].drop(columns=["_file"])
+    figures = labelled[~in_months].drop(columns=["_file"])
+    figures = tidy_deportations(figures, ctx["sources_raw"])
     population = snapshots.load_latest(paths, "wb_population_0_14", schema.POPULATION_RAW,
                                        ctx.source_ids)
-    return {"deportations": figures, "population": population,
-            CONFLICT_RECORDS: population_conflicts(population)}
+    return {"deportations": figures,
+            "deportations_monthly": monthly.tidy_monthly(provenance.drop_line(monthly_rows)),
+            "population": population, CONFLICT_RECORDS: population_conflicts(population)}
+
+
+def _sum_months(ctx: Context) -> dict:
+    figures = provenance.records(ctx["deportations_monthly"])  # once, for both
+    sums = monthly.sums(ctx["deportations_monthly"], figures=figures)
+    return {"deportations_monthly_sums": sums,
+            CONFLICT_RECORDS: [*monthly.month_conflicts(ctx["deportations"],
+                                                        ctx["deportations_monthly"],
+                                                        figures=figures),
+                               *monthly.sum_conflicts(sums)]}
 
 
 def _prefer(ctx: Context) -> dict:
-    figures = ctx["deportations"]
-    children = with_rates(preferred_series(figures, CHILD_SERIES), ctx["population"])
-    all_ages = preferred_series(figures, ALL_AGES_SERIES)
-    checks = parts_checks(figures, pd.concat([children, all_ages]))
+    countries = ctx["countries"]
+    figures = pd.concat([ctx["deportations"],
+                         monthly.candidates(ctx["deportations_monthly_sums"],
+                                            ctx["sources_raw"])], ignore_index=True)
+    children = with_rates(preferred_series(figures, CHILD_SERIES, countries), ctx["population"])
+    all_ages = preferred_series(figures, ALL_AGES_SERIES, countries)
+    both = pd.concat([children, all_ages])
+    checks = parts_checks(ctx["deportations"], both)
     return {"child_deportations_by_year": children, "deportations_all_ages_by_year": all_ages,
             "deportation_checks": checks,
-            CONFLICT_RECORDS: deportation_conflicts(figures, checks)}
+            CONFLICT_RECORDS: [*deportation_conflicts(ctx["deportations"], checks,
+                                                      ctx["deportations_monthly_sums"]),
+                               *sender_receiver_conflicts(both)]}
 
 
 STEPS = (
-    Step("deportations", "read the deportation counts (and the newest UNHCR asylum and "
-         "World Bank population snapshots), resolve each period into months and a year, "
-         "join each source's attribution",
-         _load, reads=(schema.DEPORTATIONS_RAW, schema.POPULATION_RAW),
-         needs=("sources_raw",), makes=("deportations", "population"),
-         cites=("deportations", "population"), figures=("deportations", why_unused)),
-    Step("deportation series", "choose one figure per series, year and nationality (children "
-         "with rates per 100,000 aged 0-14, and all ages); check totals against their parts; "
-         "list disagreements",
-         _prefer, needs=("deportations", "population"),
+    Step("deportations", "read the deportation counts (the hand-curated table, the newest "
+         "snapshot of each refreshed source, the World Bank population snapshot), resolve "
+         "each period into months and a year, join each source's attribution; the monthly "
+         "figures (UPM, IGM, CBP) go to their own tidy table",
+         _load, reads=(schema.DEPORTATIONS_RAW, schema.DEPORTATIONS_SNAPSHOT,
+                       schema.POPULATION_RAW),
+         needs=("sources_raw",), makes=("deportations", "deportations_monthly", "population"),
+         cites=("deportations", "deportations_monthly", "population"),
+         figures=("deportations", why_unused)),
+    Step("monthly sums", "sum each monthly source into calendar or US fiscal years by its "
+         "declared categories, counting the months each year holds (partial years labelled); "
+         "compare figures printed for a period with the sum of the same months",
+         _sum_months, needs=("deportations", "deportations_monthly"),
+         makes=("deportations_monthly_sums",),
+         figures=("deportations_monthly", lambda figure, context=None:
+                  monthly.why_unused(figure))),
+    Step("deportation series", "choose one figure per series, year and nationality (the "
+         "columns are the countries studied; children with rates per 100,000 aged 0-14, and "
+         "all ages), a complete sum of months competing like a whole-year figure; check totals "
+         "against their parts; list disagreements, and where the deporting and the receiving "
+         "country count one flow differently",
+         _prefer, needs=("deportations", "deportations_monthly_sums", "population",
+                         "countries", "sources_raw"),
          makes=("child_deportations_by_year", "deportations_all_ages_by_year",
                 "deportation_checks")),
 )

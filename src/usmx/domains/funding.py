@@ -214,7 +214,7 @@ def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> list[dict]
     return records
 
 
-def why_unused(figure: dict) -> str:
+def why_unused(figure: dict, context=None) -> str:
     """Why a funding figure fills, competes for and is noted in no cell, check or claim."""
     what = f"{figure['program']} {figure['account']} {figure['stage']} for {figure['recipient']}"
     if figure["fy_start"] != figure["fy_end"]:
@@ -286,7 +286,7 @@ def _load(ctx: Context) -> dict:
 def _prefer(ctx: Context) -> dict:
     fund, prices = ctx["funding"], ctx["prices"]
     merida = with_constant_dollars(preferred_merida(fund), prices)
-    series = with_constant_dollars(preferred_series(fund, merida), prices,
+    series = with_constant_dollars(preferred_series(fund, merida, ctx["countries"]), prices,
                                    schema.FUNDING_SERIES)
     best = best_by_account(series, ctx["sources_raw"])
     checks = cumulative_checks(fund, merida, best)
@@ -304,7 +304,7 @@ STEPS = (
     Step("funding series", "choose one figure per fiscal year and account for each "
          "declared series, in current and constant dollars; check cumulative totals against "
          "the annual figures; list disagreements",
-         _prefer, needs=("funding", "prices", "sources_raw"),
+         _prefer, needs=("funding", "prices", "sources_raw", "countries"),
          makes=("merida_mexico_by_fy", "funding_series_by_fy", "mexico_funding_by_fy",
                 "funding_checks")),
 )

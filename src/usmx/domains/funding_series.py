@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from usmx import schema
+from usmx.domains import countries as country_table
 from usmx.engine import preference, provenance
 
 MERIDA_ACCOUNTS = ("ESF", "INCLE", "FMF", "TOTAL")
@@ -180,8 +181,9 @@ def preferred_merida(funding: pd.DataFrame) -> pd.DataFrame:
 
 def _describe(figure: dict) -> str:
     part = f" [{figure['component']}]" if figure["component"] else ""
+    when = f" as of {figure['as_of']}" if figure.get("as_of") else ""
     return (f"{figure['account']} {figure['stage']} {figure['amount_usd']:,} "
-            f"{figure['qualifier']}{part} "
+            f"{figure['qualifier']}{part}{when} "
             f"({figure['vehicle']}, {figure['confidence']}, {figure['source_id']})")
 
 
@@ -194,14 +196,25 @@ class FundingSeries:
     id: str
     title: str
     scope: str  # a key of SCOPES
-    recipients: tuple[str, ...]
+    recipients: tuple[str, ...]  # codes; "studied" stands for the countries studied
     programs: tuple[str, ...]  # the programs whose figures measure this scope
     accounts: tuple[str, ...]
     stages: tuple[str, ...]  # one cell per stage
     sources: tuple[str, ...] = ()  # the source family it prefers, most preferred first
 
-    def covers(self, figure: dict) -> bool:
-        return (figure["recipient"] in self.recipients and figure["program"] in self.programs
+    def recipients_of(self, countries: pd.DataFrame | None) -> tuple[str, ...]:
+        """The recipients, "studied" standing for the studied countries of the table."""
+        out: list[str] = []
+        for code in self.recipients:
+            if code == "studied":
+                out += [] if countries is None else country_table.studied(countries)
+            else:
+                out.append(code)
+        return tuple(dict.fromkeys(out))
+
+    def covers(self, figure: dict, recipients: tuple[str, ...] | None = None) -> bool:
+        return (figure["recipient"] in (recipients or self.recipients)
+                and figure["program"] in self.programs
                 and figure["account"] in self.accounts and figure["stage"] in self.stages
                 and figure["donor"] == "USA")
 
@@ -230,7 +243,7 @@ SERIES = (
                   "stage", "account", ("MEX",), ("dod_counternarcotics",), ("DOD_CN",),
                   ("pledged", "allocated", "obligated", "disbursed"), ("USAID_GREENBOOK",)),
     FundingSeries("foreign_assistance_totals", "All US foreign assistance, by stage "
-                  "(ForeignAssistance.gov)", "all_assistance", ("MEX", "GTM", "HND", "SLV"),
+                  "(ForeignAssistance.gov)", "all_assistance", ("studied",),
                   ("all_us_assistance",), ("TOTAL",),
                   ("requested", "initial_allocation", "planned", "obligated", "disbursed"),
                   ("FAGOV_COUNTRY_LIVE", "FAGOV_COUNTRY_2023")),
@@ -295,19 +308,22 @@ def _merida_as_series(merida: pd.DataFrame) -> list[dict]:
     return out
 
 
-def preferred_series(funding: pd.DataFrame, merida: pd.DataFrame) -> pd.DataFrame:
+def preferred_series(funding: pd.DataFrame, merida: pd.DataFrame,
+                     countries: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``funding_series_by_fy`` table: every series of :data:`SERIES`, by
-    :data:`SERIES_RULE` (the Mérida rows copied from ``merida_mexico_by_fy``)."""
+    :data:`SERIES_RULE` (the Mérida rows copied from ``merida_mexico_by_fy``); a series of
+    the countries studied has one recipient per row of ``countries``."""
     rows = [f for f in provenance.records(funding) if f["fy_start"] == f["fy_end"]]
     out = _merida_as_series(merida)
     for declared in SERIES[1:]:
-        mine = [figure for figure in rows if declared.covers(figure)]
+        recipients = declared.recipients_of(countries)
+        mine = [figure for figure in rows if declared.covers(figure, recipients)]
         pool: dict[tuple, list[dict]] = {}
         for figure in mine:
             key = (figure["fy_start"], figure["recipient"], figure["account"], figure["stage"])
             pool.setdefault(key, []).append(figure)
         for fy in data_years(mine):
-            for recipient in declared.recipients:
+            for recipient in recipients:
                 for account in declared.accounts:
                     for stage in declared.stages:
                         here = pool.get((fy, recipient, account, stage), [])

@@ -9,7 +9,8 @@ are collected across steps rather than passed on by name:
 - ``cites``: made frames whose ``source_id`` column counts as use of a source (the
   registry's ``n_figures``);
 - ``figures``: the made frame holding a domain's published figures, with the function that
-  says why a figure is unused (``unused_figures.csv``);
+  says why a figure is unused (``unused_figures.csv``; called with the figure and the
+  context);
 - :data:`CONFLICT_RECORDS`: a list of conflict records a step may return, gathered into
   ``conflicts.csv``.
 
@@ -19,6 +20,7 @@ are collected across steps rather than passed on by name:
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,9 +84,14 @@ def source_counts(steps: tuple[Step, ...], context: Context) -> pd.Series:
 
 
 def figure_tables(steps: tuple[Step, ...], context: Context) -> list[tuple]:
-    """(label, frame, why_unused) for each domain's published figures."""
-    return [(name, context[name], why) for step in steps if step.figures
-            for name, why in [step.figures]]
+    """(label, frame, why_unused) for each domain's published figures; ``why_unused`` is
+    called with the figure and the build's context."""
+    return [(name, context[name], functools.partial(_why, why, context))
+            for step in steps if step.figures for name, why in [step.figures]]
+
+
+def _why(why: Callable, context: Context, figure: dict) -> str:
+    return why(figure, context)
 
 
 def explain(steps: tuple[Step, ...]) -> str:

@@ -55,18 +55,24 @@ ORIGINATOR_FIRST = Rule("the originator's own document before an official reprin
                         lambda r: CARRIER_ORDER[r.get("carrier_kind") or "partisan"])
 OFFICIAL_FIRST = Rule("official source before secondary",
                       lambda r: KIND_ORDER[r["source_kind"]])
+OWN_FILE_FIRST = Rule("the originator's own release before a copy of it kept by another body",
+                      lambda r: not is_na(r.get("carrier")) and bool(r.get("carrier")))
 HIGHER_CONFIDENCE = Rule("higher confidence", lambda r: CONFIDENCE_ORDER[r["confidence"]])
 EXACT_FIRST = Rule("exact before qualified", lambda r: r["qualifier"] != "exact")
+PRINTED_FIRST = Rule("a figure printed for the whole period before a sum of months",
+                     lambda r: r.get("summed") is True)
 LATEST_FIRST = Rule("latest source version", _latest_key)
 FIGURE_ID = Rule("figure id (only to break a tie)", lambda r: r["figure_id"])
 
-STANDARD_RULES = (ORIGINATOR_FIRST, OFFICIAL_FIRST, HIGHER_CONFIDENCE, EXACT_FIRST,
-                  LATEST_FIRST, FIGURE_ID)
+STANDARD_RULES = (ORIGINATOR_FIRST, OFFICIAL_FIRST, OWN_FILE_FIRST, HIGHER_CONFIDENCE,
+                  EXACT_FIRST, PRINTED_FIRST, LATEST_FIRST, FIGURE_ID)
 
 STANDARD_TEXT = ("the originator's own document, then an official reprint (CRS, GAO, "
                  "testimony), then research or news, and a partisan outlet last; official source "
-                 "before secondary; confidence high, medium, low; qualifier "
-                 "exact before qualified; the latest source version first; then figure id "
+                 "before secondary; the originator's own release before a copy of it kept by "
+                 "another body; confidence high, medium, low; qualifier "
+                 "exact before qualified; a figure printed for the whole period before a sum "
+                 "of months; the latest source version first; then figure id "
                  "(only to make ties deterministic)")
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 
 from usmx import schema
-from usmx.engine.preference import is_na
 from usmx.rawio import LINE, DataError, Problem, read_raw_csv
 
 
@@ -21,6 +20,21 @@ def load_raw(source: Path | bytes | str, table: schema.Table, label: str,
     codes = {} if source_ids is None else {"source_id": dict.fromkeys(source_ids, "")}
     schema.validate_raw(frame, table, label, codes_override=codes)
     return frame
+
+
+def load_raw_many(items: list[tuple[str, Path]], table: schema.Table,
+                  source_ids: Iterable[str] | None = None) -> list[pd.DataFrame]:
+    """Several files of one raw table, read and validated in one pass (each problem named
+    by its own file and line): as ``load_raw`` for each, at a fraction of the cost."""
+    frames = [read_raw_csv(path, table.columns, label) for label, path in items]
+    if not frames:
+        return []
+    labels = pd.Series([label for (label, _), f in zip(items, frames, strict=True)
+                        for _ in range(len(f))], dtype="str")
+    codes = {} if source_ids is None else {"source_id": dict.fromkeys(source_ids, "")}
+    schema.validate_raw(pd.concat(frames, ignore_index=True), table, items[0][0],
+                        codes_override=codes, labels=labels)
+    return frames
 
 
 def attach_attribution(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -46,10 +60,10 @@ def records(frame: pd.DataFrame) -> list[dict]:
     columns = list(frame.columns)
     values = []
     for col in columns:
-        series = frame[col]
-        boxed = series.astype(object) if series.dtype != object else series
-        values.append([None if is_na(v) else (v.item() if hasattr(v, "item") else v)
-                       for v in boxed.tolist()])
+        # tolist() gives Python scalars for NumPy columns, and pd.NA for extension ones
+        values.append([None if v is None or v is pd.NA or (type(v) is float and v != v)
+                       else (v.item() if hasattr(v, "item") else v)
+                       for v in frame[col].tolist()])
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
@@ -126,10 +140,12 @@ def conflicts_frame(rows: list[dict]) -> pd.DataFrame:
     return out.sort_values(["table", "kind", "key"], ignore_index=True)
 
 
-def combine(frames: list[tuple[str, pd.DataFrame]], what: str) -> pd.DataFrame:
+def combine(frames: list[tuple[str, pd.DataFrame]], what: str,
+            keep_file: bool = False) -> pd.DataFrame:
     """Raw figures of one kind from several files (a hand-curated table and refreshed
     snapshots in the same schema), given as (label, frame); a figure id may appear in only
-    one of them, and a repeat is reported with the file and line of each copy."""
+    one of them, and a repeat is reported with the file and line of each copy. With
+    ``keep_file``, column ``_file`` says which file each row came from."""
     labelled = [frame.assign(_file=label) for label, frame in frames]
     out = pd.concat(labelled, ignore_index=True)
     dupes = out[out["figure_id"].duplicated(keep=False)]
@@ -142,7 +158,7 @@ def combine(frames: list[tuple[str, pd.DataFrame]], what: str) -> pd.DataFrame:
                                         f"appears in more than one raw {what} file "
                                         f"({', '.join(places)})"))
         raise DataError(problems)
-    return out.drop(columns=["_file"])
+    return out if keep_file else out.drop(columns=["_file"])
 
 
 def other_ids(rows: Iterable[dict], chosen: str | None) -> str | None:
@@ -156,7 +172,8 @@ def used_figure_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
     by a claim (columns figure_id, figure_ids, other_figure_ids, population_figure_ids) —
     except in the tables that list all figures."""
     used: set[str] = set()
-    listing = {"funding", "deportations", "conflicts", "unused_figures"}
+    listing = {"funding", "deportations", "deportations_monthly", "conflicts",
+               "unused_figures"}
     for name, frame in tables.items():
         if name in listing:
             continue
@@ -174,13 +191,14 @@ def unused_figures(figures: list[tuple[str, pd.DataFrame, Callable[[dict], str]]
     rows = []
     for table, frame, why in figures:
         value = "amount_usd" if "amount_usd" in frame.columns else "value"
-        for figure in records(frame):
-            if figure["figure_id"] in used:
-                continue
-            period = (f"FY{figure['fy_start']}" + ("" if figure["fy_end"] == figure["fy_start"]
-                                              else f"-FY{figure['fy_end']}")
-                      if "fy_start" in figure
-                      else f"{figure['period_start']}..{figure['period_end']}")
+        for figure in records(frame[~frame["figure_id"].isin(used)]):
+            if "fy_start" in figure:
+                period = f"FY{figure['fy_start']}" + (
+                    "" if figure["fy_end"] == figure["fy_start"] else f"-FY{figure['fy_end']}")
+            elif "month" in figure:
+                period = f"{figure['month']}..{figure['month']}"
+            else:
+                period = f"{figure['period_start']}..{figure['period_end']}"
             rows.append({"table": table, "figure_id": figure["figure_id"], "period": period,
                          "value": figure[value], "source_id": figure["source_id"],
                          "reason": why(figure)})

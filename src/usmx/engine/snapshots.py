@@ -108,7 +108,7 @@ def verify(paths: Paths) -> None:
             problems.append(Problem(name, None, None, None,
                                     f"recorded in {label} but missing"))
             continue
-        found = digest(path.read_bytes())
+        found = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest()}  # (no row count)
         if found["sha256"] != entry["sha256"]:
             problems.append(Problem(
                 name, None, None, None,
@@ -124,8 +124,14 @@ def verify(paths: Paths) -> None:
 
 def latest(paths: Paths, source: str) -> Path | None:
     """The newest snapshot file of a refreshable source, or None if it has none."""
+    entry = latest_entry(paths, source)
+    return paths.root / entry["file"] if entry else None
+
+
+def latest_entry(paths: Paths, source: str) -> dict | None:
+    """The manifest entry of a source's newest snapshot (file, URL, date accessed, ...)."""
     entries = load(paths).get("snapshots", {}).get(source, [])
-    return paths.root / entries[-1]["file"] if entries else None
+    return entries[-1] if entries else None
 
 
 def load_latest(paths: Paths, source: str, table, source_ids):

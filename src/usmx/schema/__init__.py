@@ -13,6 +13,7 @@ May import: ``usmx.rawio`` (errors) only.
 """
 
 from usmx.schema.claim_tables import *  # noqa: F403
+from usmx.schema.country_tables import *  # noqa: F403
 from usmx.schema.deportation_tables import *  # noqa: F403
 from usmx.schema.docs import datapackage_json, dictionary_markdown  # noqa: F401
 from usmx.schema.fields import PANDAS_DTYPES, Field, Table  # noqa: F401

@@ -76,6 +76,30 @@ CLAIMS_RAW = Table(
     ),
 )
 
+CLAIMS_JUDGED = Table(
+    name="claims_judged",
+    path="data/raw/claims_judged.csv",
+    raw=True,
+    description="The verdicts the project last published, before the record changed: each "
+    "claim's verdict, figure and sources as data/processed/claims.csv held them at a named "
+    "commit. The build compares today's verdict with it and says what changed.",
+    primary_key=("claim_id",),
+    fields=(
+        Field("claim_id", "string", "The claim", pattern=ID_RE,
+              pattern_hint="lower-case letters, digits and underscores"),
+        Field("judged_on", "date", "When that verdict was published (its commit's date)",
+              pattern=DATE_RE, pattern_hint="YYYY-MM-DD"),
+        Field("record_commit", "string", "The commit of the project that held it",
+              pattern=r"^[0-9a-f]{40}$", pattern_hint="a 40-character commit id"),
+        Field("verdict", "string", "The verdict then", codes=VERDICTS, codes_name="verdict"),
+        Field("record_figure", "string", "The record's figure then", required=False),
+        Field("source_ids", "string", "The sources it rested on, separated by ';'",
+              required=False),
+        Field("locator", "string", "Where it was read"),
+        Field("note", "string", "Anything to add", required=False),
+    ),
+)
+
 CLAIMS = Table(
     name="claims",
     path="data/processed/claims.csv",
@@ -103,5 +127,7 @@ CLAIMS = Table(
         Field("reason", "string", "Why the verdict"),
         Field("figure_ids", "string", "Figures used, separated by ';'", required=False),
         Field("source_ids", "string", "Their sources, separated by ';'", required=False),
+        Field("change", "string", "What changed since the verdict last published "
+              "(claims_judged.csv): the verdict, the record's figure, the sources it rests on"),
     ),
 )

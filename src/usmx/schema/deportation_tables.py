@@ -22,6 +22,7 @@ from usmx.schema.vocabulary import (
     NATIONALITIES,
     QUALIFIERS,
     REPORTERS,
+    SUM_STATUSES,
     UNITS,
     YEAR_BASES,
 )
@@ -65,6 +66,20 @@ DEPORTATIONS_RAW = Table(
               codes_name="qualifier"),
         *_PROVENANCE,
     ),
+)
+
+DEPORTATIONS_SNAPSHOT = Table(
+    name="deportations_snapshot",
+    path="data/raw/snapshots/<source>/<date>.csv",
+    raw=True,
+    description="Counts written by `python -m usmx refresh` (UNHCR asylum applications by "
+    "year; the monthly tables of Mexico's UPM, Guatemala's IGM and CBP): the columns of "
+    "deportations.csv, one row per figure of the source, each locating its row in the file "
+    "read (dataset, row, and the source's own labels). A monthly figure covers one month "
+    "(period_start = period_end); year_basis says which year it is summed into.",
+    primary_key=("figure_id",),
+    foreign_keys={"source_id": "sources.source_id"},
+    fields=DEPORTATIONS_RAW.fields,
 )
 
 DEPORTATIONS_NATURAL_KEY = ("period_start", "period_end", "year_basis", "reporter",
@@ -145,6 +160,73 @@ ALL_AGES_BY_YEAR = Table(
     "removals and returns, Mexico's returns), for context beside the children's series.",
     primary_key=("series", "year", "nationality"),
     fields=_SERIES_FIELDS,
+)
+
+_BY_NAME = {f.name: f for f in DEPORTATIONS_RAW.fields}
+MONTHLY = Table(
+    name="deportations_monthly",
+    path="data/processed/deportations_monthly.csv",
+    description="Monthly figures (the UPM's, IGM's and CBP's tables, from their snapshots), one "
+    "row per figure, tidy: the month, what is counted, by whom, and the year it is summed "
+    "into. The locator of each figure is in its snapshot under data/raw/snapshots/; the "
+    "source's attribution in sources.csv.",
+    primary_key=("figure_id",),
+    fields=(
+        _BY_NAME["figure_id"],
+        Field("month", "month", "The month counted"),
+        _BY_NAME["year_basis"],
+        Field("year", "integer", "The year the month is summed into: the calendar year, or "
+              "the US fiscal year (October-September)", minimum=FY_MIN, maximum=FY_MAX),
+        *(_BY_NAME[name] for name in ("reporter", "deporting_state", "nationality",
+                                      "age_group", "accompaniment", "measure", "unit",
+                                      "detail", "value", "source_id", "confidence", "note")),
+    ),
+)
+
+MONTHLY_SUMS = Table(
+    name="deportations_monthly_sums",
+    path="data/processed/deportations_monthly_sums.csv",
+    description="Years summed from monthly figures: for each source that publishes month by "
+    "month, the sum of its months in one calendar year (Mexico, Guatemala) or US fiscal year "
+    "(October-September; CBP), per measure, age group, accompaniment and nationality, with the "
+    "number of months summed. A complete year competes for its series' cell like a printed "
+    "whole-year figure; a partial year (months missing) is kept here, labelled, and never "
+    "fills a cell.",
+    primary_key=("sum_id",),
+    fields=(
+        Field("sum_id", "string", "Id of the sum (the id a series cell names when it holds it)"),
+        Field("rollup", "string", "The declared sum it comes from (usmx.domains.monthly)"),
+        Field("source_id", "string", "The source of every month summed"),
+        Field("reporter", "string", "Who counted", codes=REPORTERS, codes_name="reporter"),
+        Field("deporting_state", "string", "Acting state", codes=DEPORTING_STATES,
+              codes_name="deporting state"),
+        Field("nationality", "string", "Nationality", codes=NATIONALITIES,
+              codes_name="nationality"),
+        Field("measure", "string", "What is counted", codes=MEASURES, codes_name="measure"),
+        Field("age_group", "string", "Ages counted", codes=AGE_GROUPS, codes_name="age group"),
+        Field("accompaniment", "string", "Accompaniment", codes=ACCOMPANIMENTS,
+              codes_name="accompaniment"),
+        Field("unit", "string", "People, events or cases", codes=UNITS, codes_name="unit"),
+        Field("year_basis", "string", "The year the months are summed into", codes=YEAR_BASES,
+              codes_name="year basis"),
+        Field("year", "integer", "Calendar or US fiscal year, per year_basis", minimum=FY_MIN,
+              maximum=FY_MAX),
+        Field("value", "integer", "The sum of the monthly figures", minimum=0, unit="see unit"),
+        Field("months", "integer", "Number of months with a figure in the source", minimum=1,
+              maximum=12, unit="months"),
+        Field("first_month", "month", "First month summed"),
+        Field("last_month", "month", "Last month summed"),
+        Field("status", "string", "complete (12 months) or partial", codes=SUM_STATUSES,
+              codes_name="sum status"),
+        Field("parts", "string", "What the monthly figures summed are (the source's categories)"),
+        Field("n_figures", "integer", "Number of monthly figures summed", minimum=1,
+              unit="count"),
+        Field("figure_ids", "string", "The monthly figures, separated by ';'"),
+        Field("confidence", "string", "The weakest confidence of the monthly figures",
+              codes=CONFIDENCES, codes_name="confidence"),
+        Field("note", "string", "What a reader should know (a renamed category, months "
+              "missing)", required=False),
+    ),
 )
 
 DEPORTATION_CHECKS = Table(

@@ -70,9 +70,12 @@ def _raw_checks(field: Field, codes: Mapping[str, str] | None) -> list:
 
 
 def validate_raw(frame: pd.DataFrame, table: Table, label: str,
-                 codes_override: Mapping[str, Mapping[str, str]] | None = None) -> None:
+                 codes_override: Mapping[str, Mapping[str, str]] | None = None,
+                 labels: pd.Series | None = None) -> None:
     """Validate a raw table read by ``rawio.read_raw_csv``; raise DataError listing every bad
-    value with its line. ``codes_override`` supplies live code lists (foreign keys)."""
+    value with its line. ``codes_override`` supplies live code lists (foreign keys).
+    ``labels`` (one per row) validates several files of one table at once, each problem
+    named by its own file."""
     import pandera.pandas as pa
 
     codes_override = codes_override or {}
@@ -89,8 +92,13 @@ def validate_raw(frame: pd.DataFrame, table: Table, label: str,
         for case in exc.failure_cases.itertuples(index=False):
             idx = case.index
             line = int(frame[LINE].iloc[int(idx)]) if pd.notna(idx) else None
-            problems.append(Problem(label, line, case.column, case.failure_case, case.check))
-    problems += _key_problems(frame, table.primary_key, label)
+            where = label if labels is None or pd.isna(idx) else labels.iloc[int(idx)]
+            problems.append(Problem(where, line, case.column, case.failure_case, case.check))
+    if labels is None:
+        problems += _key_problems(frame, table.primary_key, label)
+    else:
+        for where, part in frame.groupby(labels.to_numpy(), sort=True):
+            problems += _key_problems(part, table.primary_key, where)
     if problems:
         raise DataError(problems)
 

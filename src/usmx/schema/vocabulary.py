@@ -184,6 +184,11 @@ CONFLICT_KINDS: dict[str, str] = {
     "sum_of_parts": "A published total disagrees with the sum of its published parts",
     "cross_dataset": "Two datasets give different figures for the same measure under "
     "different labels (the pairs are named in usmx.domains.funding.COMPARABLE)",
+    "sum_of_months": "A figure printed for a period disagrees with the sum of one source's "
+    "monthly figures for the same months (the same counter, measure and unit)",
+    "sender_vs_receiver": "The deporting state's count of returns and the receiving "
+    "country's count of arrivals for the same flow, year and nationality differ (they are "
+    "different counts: events against persons, at either end of the journey)",
 }
 
 
@@ -227,6 +232,7 @@ NATIONALITIES: dict[str, str] = {
     "HND": "Honduras",
     "SLV": "El Salvador",
     "MEX": "Mexico",
+    "NIC": "Nicaragua",
     "NTCA": "Guatemala, Honduras and El Salvador together",
     "CA": "All Central American nationalities",
     "ALL": "All nationalities",
@@ -258,6 +264,9 @@ MEASURES: dict[str, str] = {
     "devoluciones": "Mexico's returns of foreigners (deportation plus assisted return)",
     "repatriations_received": "People the receiving country records as returned to it",
     "air_removals": "Passengers on ICE Air removal flights (unique people per flight)",
+    "uac_expulsions": "US Border Patrol expulsions of unaccompanied children under Title 42 "
+    "(the public-health order of March 2020 to May 2023), counted apart from Title 8 "
+    "apprehensions",
     "asylum_applications": "Asylum applications lodged (UNHCR: new applications)",
     "asylum_applications_appeal": "Asylum applications that UNHCR's table labels as appeals "
     "or repeat applications (kept apart from new applications, as the table labels them)",
@@ -266,6 +275,36 @@ UNITS: dict[str, str] = {
     "persons": "People",
     "events": "Events: one person can be counted more than once in a period",
     "cases": "Cases (one application can cover several people)",
+}
+
+# The parts of an aggregate nationality: a definition, not a list of the countries studied
+# (that list is data: data/raw/countries.csv).
+AGGREGATE_PARTS: dict[str, tuple[str, ...]] = {
+    "NTCA": ("GTM", "HND", "SLV"),
+    # the countries of asylum the article's 1,185 % compares (Mexico and four neighbours)
+    "MEX_BLZ_CRI_NIC_PAN": ("MEX", "BLZ", "CRI", "NIC", "PAN"),
+}
+# Nationality codes that are single countries (the rest are aggregates).
+COUNTRY_NATIONALITIES = tuple(c for c in NATIONALITIES if c in COUNTRIES)
+
+COUNTRY_GROUPS: dict[str, str] = {
+    "central_america": "A Central American country whose nationals are returned by Mexico "
+    "and the US (a panel or line of its own in the charts by country)",
+    "mexico": "Mexico: the deporting state studied, and the nationality of the Mexican "
+    "children the US returns",
+}
+# The colours a country may take in the charts (Okabe-Ito; usmx.charts.theme gives each
+# its value).
+PALETTE: dict[str, str] = {
+    "blue": "Okabe-Ito blue", "orange": "Okabe-Ito orange", "green": "Okabe-Ito bluish green",
+    "vermillion": "Okabe-Ito vermillion", "purple": "Okabe-Ito reddish purple",
+    "sky": "Okabe-Ito sky blue", "black": "black", "grey": "grey",
+}
+YES_NO: dict[str, str] = {"yes": "Yes", "no": "No"}
+SUM_STATUSES: dict[str, str] = {
+    "complete": "Every month of the year is in the source: the sum is a whole-year figure",
+    "partial": "Some months of the year are missing from the source (a year not yet over, "
+    "or not yet published): kept and labelled, never drawn or compared as a whole year",
 }
 
 # --- events and claims --------------------------------------------------------------
@@ -277,8 +316,10 @@ EVENT_KINDS: dict[str, str] = {
     "deportation_order": "An order to deport issued",
     "release": "Detained people released",
     "abuse": "Reported abuse of detained people",
+    "agreement": "Governments agree on a policy or a framework of cooperation",
 }
-ACTORS: dict[str, str] = {"MEX": "Mexico's government", "USA": "The US government"}
+ACTORS: dict[str, str] = {"MEX": "Mexico's government", "USA": "The US government",
+                          "MEX_USA": "The Mexican and US governments together"}
 CLAIM_UNITS: dict[str, str] = {
     "usd": "US dollars (nominal)", "children": "Children (people under 18)",
     "persons": "People", "percent": "Percent change", "none": "Not a number (an event)",
@@ -303,8 +344,10 @@ VERDICTS: dict[str, str] = {
 # Display names (charts, views, the README): one place, so that no module names its own
 # --------------------------------------------------------------------------------------
 
+# Each nationality code's name (the countries' as the code list gives them; the charts and
+# views print the studied countries' names from data/raw/countries.csv).
 COUNTRY_NAMES: dict[str, str] = {
-    "GTM": "Guatemala", "HND": "Honduras", "SLV": "El Salvador", "MEX": "Mexico",
+    **{code: NATIONALITIES[code] for code in COUNTRY_NATIONALITIES},
     "NTCA": "Guatemala, Honduras and El Salvador", "CA": "Central America",
     "ALL": "All nationalities",
 }

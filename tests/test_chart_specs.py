@@ -108,7 +108,7 @@ def _toy() -> ChartSpec:
                      alt_text="a", source_ids=[], source_line="Source: nobody", notes=["n"],
                      data=pd.DataFrame({"x": [1.0]}))
     left = Panel(title="Left", marks=(
-        Line("big", (2010.5, 2011.5, 2012.5), (100.0, math.nan, 300.0), "country:GTM"),
+        Line("big", (2010.5, 2011.5, 2012.5), (100.0, math.nan, 300.0), "palette:blue"),
         Line("small", (2010.5, 2011.5), (3.0, 4.0), "mexico", style="--", marker="s"),
         Bar(2011.5, 50.0, 0.8, "bar-1", facecolor="account:ESF"),
         Text(2012.5, 10.0, "a note", 6.0, gid="note-1")),
@@ -132,7 +132,7 @@ def test_drawers_draw_any_spec():
     assert "An event" in [t.get_text() for t in left.findobj(matplotlib.text.Text)]
     assert [t.get_text() for t in left.get_legend().get_texts()] == ["big", "small"]
     assert not empty.axison
-    assert matplotlib.colors.to_hex(big.get_color()) == theme.ROLES["country:GTM"].lower()
+    assert matplotlib.colors.to_hex(big.get_color()) == theme.ROLES["palette:blue"].lower()
     assert matplotlib.colors.to_hex(left.patches[0].get_facecolor()) == \
         theme.ROLES["account:ESF"].lower()
     with pytest.raises(KeyError, match="no colour role 'crimson'"):

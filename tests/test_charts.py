@@ -65,7 +65,7 @@ def test_every_chart_has_title_source_line_and_credit(figs, t):
 def test_source_line_reads_originator_then_carrier(figs):
     """Written out by hand, not rebuilt by the code under test."""
     assert figs["uac-apprehensions"].usmx.source_line == (
-        "Source: CBP (2018); CBP (2020); World Bank WDI; "
+        "Source: CBP (2016); CBP (2018); CBP (2020); CBP via IOM-GDI (2025); World Bank WDI; "
         "CBP, via CUNY course copy (2015), Latino USA (2016).")
 
 
@@ -149,7 +149,7 @@ def test_funding_lines_are_obligations_and_disbursements(figs, t):
     ax = figs["merida-by-account"].axes[0]
     lines = {ln.get_gid(): ln for ln in ax.get_lines() if ln.get_gid()}
     fa = t["funding_series_by_fy"].query("series == 'foreign_assistance_totals' and "
-                                         "recipient == 'MEX'")
+                                         "recipient == 'MEX' and 2008 <= fiscal_year <= 2017")
     for stage in ("obligated", "disbursed"):
         want = fa[fa["stage"] == stage].sort_values("fiscal_year")["amount_usd"] / 1e6
         assert list(lines[f"line-{stage}"].get_ydata()) == pytest.approx(list(want))
@@ -229,9 +229,10 @@ def test_mexico_vs_us_headlines_are_true_of_every_year(figs):
     drawn data agree year by year (no 'overtakes' that later years undo)."""
     fig = figs["mexico-vs-us"]
     statements = texts(fig, "comparison-")
-    assert statements[0] == ("Mexico higher in 2015, the US in 2010, 2014, 2016, 2017 "
-                             "(years compared: 2010, 2014-2017)")
-    assert statements[1] == "Mexico higher in every year compared (2014, 2017)"
+    # 2008 to the latest year a line holds (2024)
+    assert statements[0] == ("Mexico higher in 2015, 2023, 2024, the US in 2010, 2014, "
+                             "2016-2018, 2020-2022")
+    assert statements[1] == "Mexico higher in every year compared (2014, 2016-2019)"
     data = fig.usmx.data
     for text, (panel, group) in zip(statements, data.groupby("panel", sort=False),
                                     strict=True):
@@ -503,7 +504,7 @@ def test_the_font_subset_cache_keeps_only_the_newest(figs, tmp_path, monkeypatch
 @pytest.mark.parametrize(("kwargs", "message"), [
     (dict(only=["nope"]), "unknown chart id ['nope']"),
     (dict(years="2016-2012"), "first year 2016 is after last year 2012"),
-    (dict(years="1990-2012"), "the data cover 2008-"),
+    (dict(years="1990-2012"), "the data cover 2005-"),
     (dict(years="2012"), "years must be a range such as 2010-2016"),
     (dict(countries="GTM,XXX"), "unknown country ['XXX']"),
     (dict(only="mexico-vs-us", countries="GTM"), "countries apply to"),
@@ -655,8 +656,7 @@ def test_every_chart_has_a_spanish_edition_with_no_english_left(figs_es, t):
         assert not fiscal, (name, fiscal[:2])  # the table writes US fiscal years "AF"
         assert "Gráfico:" in " ".join(texts(fig, "usmx-credit"))
     assert texts(figs_es["mexico-vs-us"], "comparison-")[0] == (
-        "México más alto en 2015; EE. UU., en 2010, 2014, 2016, 2017 "
-        "(años comparados: 2010, 2014-2017)")
+        "México más alto en 2015, 2023, 2024; EE. UU., en 2010, 2014, 2016-2018, 2020-2022")
 
 
 def test_no_doubled_full_stop_in_either_language(figs, figs_es):

@@ -203,7 +203,7 @@ def t():
     (lambda t, f, v: f.child_deportations(t, "abc", 2016), "first_year must be a year"),
     (lambda t, f, v: f.funding_vs_child_deportations(t, 2016, 2012),
      "first_year 2016 is after last_year 2012"),
-    (lambda t, f, v: f.merida_by_account(t, 1990, 2017), "the data cover 2008-"),
+    (lambda t, f, v: f.merida_by_account(t, 1990, 2017), "the data cover 2005-"),
     (lambda t, f, v: v.merida_by_fy(t, 2012, 2045), "reaches beyond them"),
     (lambda t, f, v: v.claims_table(t, ["nope"]), "unknown claim id ['nope']"),
     (lambda t, f, v: v.claim(t, "merida112m"), "unknown claim id ['merida112m']"),

@@ -108,7 +108,7 @@ def test_warm_worker_gives_the_outputs_a_kernel_gives():
     assert [c.execution_count for c in forked.cells if c.cell_type == "code"] == \
         list(range(1, 1 + sum(c.cell_type == "code" for c in kernel.cells)))
     assert sum("image/png" in o.get("data", {}) for c in forked.cells
-               for o in c.get("outputs", [])) == 2
+               for o in c.get("outputs", [])) == 3
 
 
 def _notebook(tmp_path, *sources):

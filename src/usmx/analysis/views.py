@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.compare import comparisons, versus_frame
 from usmx.analysis.display import for_reading
@@ -27,14 +28,23 @@ def covered_years(record: ProcessedTables) -> list[int]:
     return sorted(years)
 
 
+def span(record: ProcessedTables, first, last, held) -> tuple[int, int]:
+    """The years of a view: those asked for (checked against the record's years), else the
+    first and last of ``held``, the years its own table holds."""
+    held = [int(y) for y in held if not pd.isna(y)]
+    first = (min(held) if held else covered_years(record)[0]) if first is None else first
+    last = (max(held) if held else covered_years(record)[-1]) if last is None else last
+    return params.years(first, last, covered_years(record))
+
+
 @for_reading
-def merida_by_fy(record: ProcessedTables, first: int = 2008, last: int = 2017,
+def merida_by_fy(record: ProcessedTables, first: int | None = None, last: int | None = None,
                  dollars: str = "nominal") -> pd.DataFrame:
     """Preferred Mérida appropriations for Mexico (US$ million), fiscal year × account, in
     nominal or constant dollars (see the table's price_base); empty cells are gaps (no
-    published figure), never zeros."""
-    first, last = params.years(first, last, covered_years(record))
+    published figure), never zeros. Years: every year the table holds unless asked."""
     merida = record["merida_mexico_by_fy"]
+    first, last = span(record, first, last, merida["fiscal_year"])
     merida = merida[(merida["fiscal_year"] >= first) & (merida["fiscal_year"] <= last)]
     column = "amount_usd" if dollars == "nominal" else "amount_usd_constant"
     out = merida.pivot(index="fiscal_year", columns="account", values=column) / 1e6
@@ -42,12 +52,12 @@ def merida_by_fy(record: ProcessedTables, first: int = 2008, last: int = 2017,
 
 
 @for_reading
-def funding_by_account(record: ProcessedTables, first: int = 2008, last: int = 2017,
-                       dollars: str = "nominal") -> pd.DataFrame:
+def funding_by_account(record: ProcessedTables, first: int | None = None,
+                       last: int | None = None, dollars: str = "nominal") -> pd.DataFrame:
     """What the funding charts draw (US$ million): per fiscal year and Mérida account, the
     best available figure, with the series, scope and stage it comes from."""
-    first, last = params.years(first, last, covered_years(record))
     best = record["mexico_funding_by_fy"]
+    first, last = span(record, first, last, best["fiscal_year"])
     best = best[(best["fiscal_year"] >= first) & (best["fiscal_year"] <= last)]
     column = "amount_usd" if dollars == "nominal" else "amount_usd_constant"
     out = best.assign(us_million=(best[column] / 1e6).round(3))
@@ -57,12 +67,12 @@ def funding_by_account(record: ProcessedTables, first: int = 2008, last: int = 2
 
 
 @for_reading
-def funding_series(record: ProcessedTables, series: str, first: int = 2008, last: int = 2017,
-                   recipient: str = "MEX") -> pd.DataFrame:
+def funding_series(record: ProcessedTables, series: str, first: int | None = None,
+                   last: int | None = None, recipient: str = "MEX") -> pd.DataFrame:
     """One declared funding series (US$ million) as fiscal year x account (or stage, for a
     series measured at several stages); empty cells are gaps, never zeros."""
-    first, last = params.years(first, last, covered_years(record))
     rows = record["funding_series_by_fy"]
+    first, last = span(record, first, last, rows.loc[rows["series"] == series, "fiscal_year"])
     rows = rows[(rows["series"] == series) & (rows["recipient"] == recipient)
           & (rows["fiscal_year"] >= first) & (rows["fiscal_year"] <= last)]
     if rows.empty:
@@ -76,13 +86,15 @@ def funding_series(record: ProcessedTables, series: str, first: int = 2008, last
 
 
 @for_reading
-def all_assistance_by_stage(record: ProcessedTables, first: int = 2008, last: int = 2017,
-                            recipients=("MEX", "GTM", "HND", "SLV")) -> pd.DataFrame:
-    """All US foreign assistance (ForeignAssistance.gov, US$ million) by recipient, fiscal
-    year and stage: request, initial allocation, appropriated and planned, obligated,
-    disbursed."""
-    first, last = params.years(first, last, covered_years(record))
+def all_assistance_by_stage(record: ProcessedTables, first: int | None = None,
+                            last: int | None = None, recipients=None) -> pd.DataFrame:
+    """All US foreign assistance (ForeignAssistance.gov, US$ million) by recipient (default:
+    the countries studied), fiscal year and stage: request, initial allocation,
+    appropriated and planned, obligated, disbursed."""
+    recipients = country_table.studied(record) if recipients is None else recipients
     rows = record["funding_series_by_fy"]
+    first, last = span(record, first, last, rows.loc[rows["series"] == "foreign_assistance_totals"
+                                                     , "fiscal_year"])
     rows = rows[(rows["series"] == "foreign_assistance_totals") & rows["recipient"].isin(recipients)
           & (rows["fiscal_year"] >= first) & (rows["fiscal_year"] <= last)]
     out = rows.pivot_table(index=["recipient", "fiscal_year"], columns="stage",
@@ -109,11 +121,16 @@ def conflicts(record: ProcessedTables, table: str | None = None) -> pd.DataFrame
 
 
 @for_reading
-def child_overview(record: ProcessedTables, nationalities=("GTM", "HND", "SLV"), first: int = 2009,
-                   last: int = 2017) -> pd.DataFrame:
-    """Every child series for the chosen nationalities: year × (series, nationality)."""
-    first, last = params.years(first, last, covered_years(record))
+def child_overview(record: ProcessedTables, nationalities=None, first: int | None = None,
+                   last: int | None = None) -> pd.DataFrame:
+    """Every child series for the chosen nationalities (default: the Central American
+    countries studied): year × (series, nationality); every year with a figure unless
+    ``first`` and ``last`` say otherwise."""
+    nationalities = (country_table.studied(record, "central_america") if nationalities is None
+                     else nationalities)
     children = record["child_deportations_by_year"]
+    first, last = span(record, first, last, children.loc[
+        children["nationality"].isin(nationalities) & children["value"].notna(), "year"])
     children = children[children["nationality"].isin(nationalities)
                         & (children["year"] >= first) & (children["year"] <= last)]
     return children.pivot_table(index="year", columns=["title", "nationality"], values="value",
@@ -127,11 +144,12 @@ def deportation_checks(record: ProcessedTables) -> pd.DataFrame:
 
 
 @for_reading
-def mexico_us_comparisons(record: ProcessedTables, first: int = 2008,
-                          last: int = 2017) -> pd.DataFrame:
+def mexico_us_comparisons(record: ProcessedTables, first: int | None = None,
+                          last: int | None = None) -> pd.DataFrame:
     """For each kind of count, the years both Mexico and the US publish a figure, the years
     Mexico's is higher, and the year Mexico overtakes the US (if it does)."""
-    first, last = params.years(first, last, covered_years(record))
+    first, last = span(record, 2008 if first is None else first, last,
+                       versus_frame(record, 2000, 2100).dropna(subset=["value"])["year"])
     frame = versus_frame(record, first, last)
     cmp = comparisons(frame[frame["value"].notna()])
     out = pd.DataFrame.from_dict(cmp, orient="index")
@@ -159,7 +177,8 @@ def claim(record: ProcessedTables, claim_id: str) -> pd.DataFrame:
     row = record["claims"].set_index("claim_id").loc[claim_id]
     rows = {"statement (paraphrased)": row["statement"], "figure printed": row["figure_printed"],
             "verdict": VERDICT_LABELS[row["verdict"]], "record's figure": row["record_figure"],
-            "measure": row["measure"], "how combined": row["combination"], "reason": row["reason"]}
+            "measure": row["measure"], "how combined": row["combination"], "reason": row["reason"],
+            "what changed": row["change"]}
     return pd.DataFrame({"": pd.Series(rows)})
 
 
@@ -180,6 +199,16 @@ def claim_figures(record: ProcessedTables, claim_id: str) -> pd.DataFrame:
         what=lambda x: x["measure"] + " by " + x["deporting_state"] + ", " + x["nationality"]
         + ", " + x["age_group"] + ", " + x["unit"],
         period=lambda x: x["period_start"] + ".." + x["period_end"]))
+    sums = record["deportations_monthly_sums"]
+    summed = sums[sums["sum_id"].isin(ids)].rename(columns={"sum_id": "figure_id"})
+    registry = record["sources_processed"].set_index("source_id")["attribution_short"]
+    parts.append(summed.assign(
+        what=lambda x: x["measure"] + " by " + x["deporting_state"] + ", " + x["nationality"]
+        + ", " + x["age_group"] + ", " + x["unit"] + " (sum of " + x["months"].astype(str)
+        + " months)",
+        period=lambda x: x["first_month"] + ".." + x["last_month"], qualifier="exact",
+        attribution_short=lambda x: x["source_id"].map(registry),
+        locator=lambda x: x["n_figures"].astype(str) + " monthly figures"))
     events = record["events"]
     dated = events[events["event_id"].isin(ids)].rename(columns={"event_id": "figure_id"})
     parts.append(dated.assign(
@@ -194,9 +223,59 @@ def claim_figures(record: ProcessedTables, claim_id: str) -> pd.DataFrame:
 
 @for_reading
 def per_100k_children(record: ProcessedTables, name: str = "us_uac_apprehensions",
-                      nationalities=("GTM", "HND", "SLV")) -> pd.DataFrame:
+                      nationalities=None) -> pd.DataFrame:
     """A children's series per 100,000 children aged 0-14 of each country (empty until a
     population snapshot covers the year: `python -m usmx refresh wb_population_0_14`)."""
+    nationalities = (country_table.studied(record, "central_america") if nationalities is None
+                     else nationalities)
     children = record["child_deportations_by_year"]
     children = children[(children["series"] == name) & children["nationality"].isin(nationalities)]
     return children.pivot(index="year", columns="nationality", values="per_100k_children")
+
+
+def _children_returned(record: ProcessedTables, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of Mexico's own count of the minors it returned (assisted returns of children),
+    for the Central American countries studied."""
+    return frame[(frame["measure"] == "devoluciones") & (frame["deporting_state"] == "MEX")
+                 & (frame["age_group"] == "minor") & (frame["accompaniment"] == "all")
+                 & (frame["reporter"] == "INM_UPM")
+                 & frame["nationality"].isin(country_table.studied(record, "central_america"))]
+
+
+@for_reading
+def mexico_child_returns_by_month(record: ProcessedTables) -> pd.DataFrame:
+    """Children returned by Mexico each month (rows), by nationality (columns), events."""
+    months = child_returns_months(record)
+    return months.pivot(index="month", columns="nationality", values="value")[
+        [c for c in country_table.studied(record, "central_america")
+         if c in set(months["nationality"])]]
+
+
+def child_returns_months(record: ProcessedTables) -> pd.DataFrame:
+    """Children returned by Mexico each month, by nationality (events), as its migration
+    statistics unit counts them, one row per month and nationality (the month's figure of
+    one source: where two sources give a month, the one holding the most months)."""
+    rows = _children_returned(record, record["deportations_monthly"])
+    months = rows.groupby("source_id")["month"].nunique().sort_values(ascending=False)
+    rows = rows[rows["source_id"] == months.index[0]] if len(months) else rows
+    out = rows.groupby(["month", "nationality"], as_index=False).agg(
+        value=("value", "sum"), source_ids=("source_id", "first"),
+        figure_ids=("figure_id", lambda ids: ";".join(sorted(ids))))
+    return out.assign(year_basis="calendar", measure="devoluciones", age_group="minor",
+                      accompaniment="all", unit="events", status="published")
+
+
+@for_reading
+def mexico_child_returns_by_year(record: ProcessedTables) -> pd.DataFrame:
+    """Children returned by Mexico in each calendar year, by nationality (events): the sum
+    of the year's months, with how many months the source holds; a partial year is
+    labelled, never a whole year."""
+    sums = _children_returned(record, record["deportations_monthly_sums"])
+    sums = sums[sums["rollup"] == "children_returned"]
+    out = sums.pivot_table(index="year", columns="nationality", values="value",
+                           aggfunc="first")
+    out = out[[c for c in country_table.studied(record, "central_america") if c in out]]
+    months = sums.groupby("year")["months"].min()
+    out["months"] = months
+    out["status"] = months.map(lambda m: "complete" if m == 12 else f"partial ({m} months)")
+    return out

@@ -10,8 +10,9 @@ before it (``paths``, ``rawio``, ``schema``, ``engine``, ``analysis``); not ``do
     style.py          page furniture: title, subtitle, source line, notes, credit
     draw.py           the drawers: any spec to a Figure (they know no chart)
     parts.py          spec helpers shared by the charts
-    funding_charts.py, child_charts.py, claims_chart.py   the charts: ``*_spec`` computes
-                      a chart's spec from the record; the function of its name draws it
+    funding_charts.py, child_charts.py, monthly_chart.py, claims_chart.py   the charts:
+                      ``*_spec`` computes a chart's spec from the record; the function of
+                      its name draws it
     catalog.py        every chart by id: ``SPECS`` and ``CHARTS``
     exporting.py      files and manifest for reports/figures/: ``export(...)`` with your
                       choices (only, years, countries, formats, outdir)
@@ -26,6 +27,7 @@ from usmx.charts.child_charts import child_deportations, mexico_vs_us, uac_appre
 from usmx.charts.claims_chart import claims_scoreboard
 from usmx.charts.exporting import export
 from usmx.charts.funding_charts import funding_vs_child_deportations, merida_by_account
+from usmx.charts.monthly_chart import mexico_child_returns
 
 __all__ = [
     "CHARTS",
@@ -34,6 +36,7 @@ __all__ = [
     "export",
     "funding_vs_child_deportations",
     "merida_by_account",
+    "mexico_child_returns",
     "mexico_vs_us",
     "uac_apprehensions",
 ]

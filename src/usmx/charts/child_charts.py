@@ -9,6 +9,7 @@ import dataclasses
 import pandas as pd
 from matplotlib.figure import Figure
 
+from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
@@ -24,7 +25,6 @@ from usmx.charts.parts import (
     year_range_text,
 )
 from usmx.charts.spec import ChartSpec, Legend, Panel, Scale, SmallLabels
-from usmx.schema import COUNTRY_NAMES
 
 # --------------------------------------------------------------------------------------
 # 2. Child deportations by year, small multiples
@@ -51,16 +51,23 @@ CHILD_MEASURES = {
     "us_juvenile_air_removals": ("Removed by the US: juveniles on ICE Air flights", US_RETURN,
                                  ":", "^"),
 }
-COUNTRY_LINES = ("received_minors_from_mexico", "received_minors_from_us", "us_uac_removals",
+COUNTRY_LINES = ("received_minors_from_mexico", "mx_minor_returns", "received_minors_from_us",
+                 "us_uac_removals", "us_juvenile_air_removals")
+ALL_LINES = ("mx_minor_returns", "us_uac_removals", "us_juvenile_air_removals")
+MEXICAN_LINES = ("us_to_mexico_minor_repatriations", "us_to_mexico_unaccompanied_repatriations",
                  "us_juvenile_air_removals")
-CHILD_PANELS = [
-    *[(c, COUNTRY_LINES) for c in ("GTM", "HND", "SLV")],
-    ("ALL", ("mx_minor_returns", "us_uac_removals", "us_juvenile_air_removals")),
-    ("MEX", ("us_to_mexico_minor_repatriations", "us_to_mexico_unaccompanied_repatriations",
-             "us_juvenile_air_removals")),
-]
-SHARED = ("GTM", "HND", "SLV")  # panels on one scale
+SHARED_GROUP = "central_america"  # the countries whose panels share one scale
 SMALL = 0.08  # a line whose top is under 8 % of its panel's scale gets its values written
+COLUMNS = 2  # panels to a row: wide enough for sixteen years of yearly values
+FIRST_CHILD_YEAR = 2009  # the charts of children start here unless asked otherwise
+
+
+def child_panels_of(record: ProcessedTables) -> list[tuple[str, tuple[str, ...]]]:
+    """The panels of the children chart: each studied Central American country, then all
+    nationalities, then the Mexican children the US returns (the ``mexico`` group)."""
+    return [*[(c, COUNTRY_LINES) for c in country_table.studied(record, SHARED_GROUP)],
+            ("ALL", ALL_LINES),
+            *[(c, MEXICAN_LINES) for c in country_table.studied(record, "mexico")]]
 
 
 def _small(part: pd.DataFrame, color: str) -> SmallLabels:
@@ -71,13 +78,16 @@ def _small(part: pd.DataFrame, color: str) -> SmallLabels:
                        color)  # (the five columns only: itertuples would convert them all)
 
 
-def _child_panels(record, first, last, countries) -> tuple[list[Panel], pd.DataFrame]:
-    chosen = [(nat, names) for nat, names in CHILD_PANELS if nat not in SHARED or
-              nat in countries]
+def _child_panels(record, first, last, chosen_countries) -> tuple[list[Panel], pd.DataFrame]:
+    shared = country_table.studied(record, SHARED_GROUP)
+    chosen = [(nat, names) for nat, names in child_panels_of(record) if nat not in shared or
+              nat in chosen_countries]
     panels, drawn = [], []
     for number, (nat, names) in enumerate(chosen):
-        own = nat not in SHARED
-        title = COUNTRY_NAMES[nat] if nat != "MEX" else "Mexican children"
+        own = nat not in shared
+        # the mexico group's panel: the Mexican children the US returns
+        title = (country_table.name(record, nat) if nat in shared or nat == "ALL"
+                 else "Mexican children")
         marks, parts = [], []
         for name in names:
             label, color, style, marker = CHILD_MEASURES[name]
@@ -88,28 +98,42 @@ def _child_panels(record, first, last, countries) -> tuple[list[Panel], pd.DataF
             rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
             line, part = line_of(rows, label, color, style, marker)
             marks.append(line)
-            drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
+            drawn.append(part.assign(panel=country_table.name(record, nat)))
             parts.append(_small(part, color))
         panels.append(Panel(
             title=title + (" (own scale)" if own else ""), marks=tuple(marks),
             rules=(program_rule(record, label=number == 0, side="left"),),
             small=tuple(sorted(parts, key=lambda p: -len(p.points))), years=(first, last),
             scale=Scale(bottom=0, shared=None if own else "countries", small_share=SMALL)))
-    panels += [Panel(off=True)] * (6 - len(panels))
+    slots = COLUMNS * -(-(len(panels) + 1) // COLUMNS)  # the panels and the legend
+    panels += [Panel(off=True)] * (slots - len(panels))
     panels[-1] = dataclasses.replace(panels[-1], legend=Legend(
         "center left", fontsize=6.6, entries="figure", wrap=34, labelspacing=0.9,
         borderaxespad=0))
     return panels, drawn_frame(drawn, ["panel"])
 
 
-def child_deportations_spec(record: ProcessedTables, first: int = 2009, last: int = 2017,
-                            countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> ChartSpec:
-    """Children returned by Mexico and by the US: for each of ``countries`` (Guatemala,
-    Honduras, El Salvador) on one shared scale, who returned them and by whose count; all
-    nationalities and Mexican children on scales of their own."""
-    first, last = params.years(first, last, covered_years(record))
-    countries = tuple(params.choice(countries, SHARED, "country"))
-    panels, data = _child_panels(record, first, last, countries)
+def child_years(record: ProcessedTables, first=None, last=None) -> tuple[int, int]:
+    """The children chart's years: those asked for, else 2009 to the latest year any of its
+    series holds (checked against the years the record covers)."""
+    pairs = [(name, nat) for nat, names in child_panels_of(record) for name in names]
+    first = FIRST_CHILD_YEAR if first is None else first
+    last = country_table.latest_year(record, pairs) if last is None else last
+    return params.years(first, last, covered_years(record))
+
+
+def child_deportations_spec(record: ProcessedTables, first: int | None = None,
+                            last: int | None = None,
+                            countries: tuple[str, ...] | None = None) -> ChartSpec:
+    """Children returned by Mexico and by the US: for each studied Central American country
+    (or those of ``countries``) on one shared scale, who returned them and by whose count;
+    all nationalities and Mexican children on scales of their own. Years: 2009 to the latest
+    year its series hold, unless ``first`` and ``last`` say otherwise."""
+    first, last = child_years(record, first, last)
+    shared = country_table.studied(record, SHARED_GROUP)
+    chosen = tuple(params.choice(shared if countries is None else countries, shared,
+                                 "country"))
+    panels, data = _child_panels(record, first, last, chosen)
     extra = [f"Vermillion: returned by Mexico; blue: returned or removed by the US. Solid "
              f"lines are arrivals counted by the receiving country (persons), dashed the "
              f"deporting state's own count, dotted juveniles on ICE Air flights; the "
@@ -121,22 +145,24 @@ def child_deportations_spec(record: ProcessedTables, first: int = 2009, last: in
         "child-deportations",
         "Children sent back by Mexico and by the United States",
         f"Minors returned or removed, {first}-{last}. "
-        + (f"{country_list(countries)} share one scale; all nationalities and Mexican "
-           "children have their own." if len(countries) > 1 else
+        + (f"{country_list(chosen, record)} share one scale; all nationalities and "
+           "Mexican children have their own." if len(chosen) > 1 else
            "All nationalities and Mexican children have their own scales."),
         "Small multiples of children returned by Mexico and by the US, by nationality "
-        f"and by whose count: {country_list(countries)} on one scale, all "
+        f"and by whose count: {country_list(chosen, record)} on one scale, all "
         "nationalities and Mexican children returned by the US on scales of their own.",
         f"{len(set(data['panel']))} line charts. " + " ".join(
             f"{panel}: {'; '.join(sorted(set(g['label'])))}."
             for panel, g in data.groupby("panel", sort=False)),
         data, record, extra)
-    return ChartSpec(meta, 7.8, tuple(panels), nrows=2, ncols=3, sharex=True,
-                     layout={"hspace": 0.42})
+    rows = len(panels) // COLUMNS
+    return ChartSpec(meta, 3.3 * rows + 1.9, tuple(panels), nrows=rows, ncols=COLUMNS,
+                     sharex=True, layout={"hspace": 0.42})
 
 
-def child_deportations(record: ProcessedTables, first: int = 2009, last: int = 2017,
-                       countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
+def child_deportations(record: ProcessedTables, first: int | None = None,
+                       last: int | None = None,
+                       countries: tuple[str, ...] | None = None) -> Figure:
     """Children returned by Mexico and by the US (see child_deportations_spec)."""
     return draw(child_deportations_spec(record, first, last, countries))
 
@@ -155,22 +181,28 @@ def _population_caveat(record: ProcessedTables) -> str:
     return f"; its releases differ by up to {worst:.1f}%, the preferred one is used"
 
 
-def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int = 2018,
-                           countries: tuple[str, ...] = ("GTM", "HND", "SLV", "MEX")
-                           ) -> ChartSpec:
-    """US Border Patrol apprehensions of unaccompanied children from each of ``countries``
-    (with all nationalities for context), and the same per 100,000 children aged 0-14 of
-    each country."""
-    first, last = params.years(first, last, covered_years(record))
-    countries = tuple(params.choice(countries, ("GTM", "HND", "SLV", "MEX"), "country"))
-    lines = [(nat, f"country:{nat}", "-") for nat in ("GTM", "HND", "SLV", "MEX")
+def uac_apprehensions_spec(record: ProcessedTables, first: int | None = None,
+                           last: int | None = None,
+                           countries: tuple[str, ...] | None = None) -> ChartSpec:
+    """US Border Patrol apprehensions of unaccompanied children from each studied country
+    (or those of ``countries``), with all nationalities for context, and the same per
+    100,000 children aged 0-14 of each country. Years: FY2009 to the latest fiscal year the
+    series holds, unless ``first`` and ``last`` say otherwise."""
+    studied = country_table.studied(record)
+    pairs = [("us_uac_apprehensions", nat) for nat in (*studied, "ALL")]
+    first, last = params.years(FIRST_CHILD_YEAR if first is None else first,
+                               country_table.latest_year(record, pairs) if last is None
+                               else last, covered_years(record))
+    countries = tuple(params.choice(studied if countries is None else countries, studied,
+                                    "country"))
+    lines = [(nat, country_table.colour(record, nat), "-") for nat in studied
              if nat in countries] + [("ALL", "country:ALL", "--")]
     rate_panel = "Per 100,000 children aged 0-14 in the country"
     counts_marks, rate_marks, drawn = [], [], []
     for nat, color, style in lines:
         rows = deportation_series_rows(record, "us_uac_apprehensions", nat)
         rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
-        line, part = line_of(rows, COUNTRY_NAMES[nat], color, style)
+        line, part = line_of(rows, country_table.name(record, nat), color, style)
         counts_marks.append(line)
         drawn.append(part.assign(panel="US Border Patrol"))
         if nat == "ALL":
@@ -183,7 +215,7 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int
                            figure_ids=rows["figure_ids"].str.cat(
                                rows["population_figure_ids"].fillna(""), sep=";")
                            .str.strip(";"))
-        line, part = line_of(rate, COUNTRY_NAMES[nat], color, style)
+        line, part = line_of(rate, country_table.name(record, nat), color, style)
         rate_marks.append(line)
         drawn.append(part.assign(panel=rate_panel))
     panels = (
@@ -194,7 +226,7 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int
     )
     data = drawn_frame(drawn, ["panel"])
     counts = data[data["panel"] == "US Border Patrol"]
-    missing = sorted({COUNTRY_NAMES[n] for n, _, _ in lines}
+    missing = sorted({country_table.name(record, n) for n, _, _ in lines}
                      - set(counts.loc[counts["year"] == first, "label"]))
     rates = data[data["panel"] == rate_panel]
     top = rates.sort_values(["value", "label"]).iloc[-1] if len(rates) else None
@@ -210,7 +242,7 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int
         "by country, from us_uac_apprehensions in child_deportations_by_year.csv, and "
         "per_100k_children (World Bank population aged 0-14).",
         f"Two line charts of unaccompanied children apprehended at the US southwest "
-        f"border, FY{first}-FY{last}, for {country_list(countries)}, "
+        f"border, FY{first}-FY{last}, for {country_list(countries, record)}, "
         f"with all nationalities dashed; all nationalities range "
         f"{year_range_text(counts.loc[counts['label'] == 'All nationalities', 'value'])}. "
         f"Series missing in FY{first}: {', '.join(missing) or 'none'}. The lower panel "
@@ -225,8 +257,9 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int = 2009, last: int
                      layout={"hspace": 0.3})
 
 
-def uac_apprehensions(record: ProcessedTables, first: int = 2009, last: int = 2018,
-                      countries: tuple[str, ...] = ("GTM", "HND", "SLV", "MEX")) -> Figure:
+def uac_apprehensions(record: ProcessedTables, first: int | None = None,
+                      last: int | None = None,
+                      countries: tuple[str, ...] | None = None) -> Figure:
     """Unaccompanied children apprehended by the US (see uac_apprehensions_spec)."""
     return draw(uac_apprehensions_spec(record, first, last, countries))
 
@@ -241,11 +274,16 @@ SIDE_COLORS = {"mx": "mexico", "us": "us"}  # colour roles
 ORDER_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 
 
-def mexico_vs_us_spec(record: ProcessedTables, first: int = 2008,
-                      last: int = 2017) -> ChartSpec:
+def mexico_vs_us_spec(record: ProcessedTables, first: int | None = None,
+                      last: int | None = None) -> ChartSpec:
     """Mexico's against the US's apprehensions and deportations, one kind of count per
-    panel, each headlined by the years each side is higher (true of every year shown)."""
-    first, last = params.years(first, last, covered_years(record))
+    panel, each headlined by the years each side is higher (true of every year shown).
+    Years: 2008 to the latest year any line holds, unless ``first`` and ``last`` say
+    otherwise."""
+    pairs = [(name, nat) for _, lines in VERSUS_PANELS for name, nat, _, _ in lines]
+    first, last = params.years(2008 if first is None else first,
+                               country_table.latest_year(record, pairs) if last is None
+                               else last, covered_years(record))
     frame = versus_frame(record, first, last)
     cmp = comparisons(frame[frame["value"].notna()])
     panels, drawn = [], []
@@ -293,6 +331,7 @@ def mexico_vs_us_spec(record: ProcessedTables, first: int = 2008,
                      sharex=True, layout={"hspace": 0.62, "top_extra_in": 0.35})
 
 
-def mexico_vs_us(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+def mexico_vs_us(record: ProcessedTables, first: int | None = None,
+                 last: int | None = None) -> Figure:
     """Mexico against the US, one kind of count per panel (see mexico_vs_us_spec)."""
     return draw(mexico_vs_us_spec(record, first, last))

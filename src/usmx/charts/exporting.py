@@ -15,9 +15,10 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.views import covered_years
-from usmx.charts.catalog import CHARTS, SPECS
+from usmx.charts.catalog import CHARTS, COUNTRY_GROUPS, SPECS
 from usmx.charts.draw import draw
 from usmx.charts.i18n import LANGUAGES, language
 from usmx.charts.render import FORMATS, render
@@ -129,8 +130,9 @@ def chart_options(name: str) -> set[str]:
         {"countries"} if "countries" in names else set())
 
 
-def _country_choices(name: str) -> tuple[str, ...]:
-    return inspect.signature(CHARTS[name]).parameters["countries"].default
+def _country_choices(name: str, record) -> tuple[str, ...]:
+    """The countries a chart may show: the studied countries of its group."""
+    return country_table.studied(record, COUNTRY_GROUPS[name])
 
 
 def _parse_years(years) -> tuple:
@@ -169,7 +171,8 @@ def export(record=None, *, only=None, years=None, countries=None, lang="all",
     paths = paths or project_paths()
     record = processed.load(paths) if record is None else record
     names = list(CHARTS) if only is None else params.choice(
-        [n.strip() for n in only.split(",")] if isinstance(only, str) else only,
+        [n.strip() for item in ([only] if isinstance(only, str) else only)
+         for n in str(item).split(",") if n.strip()],
         CHARTS, "chart id")
     formats = params.choice([f.strip() for f in formats.split(",")]
                             if isinstance(formats, str) else formats, ALL_FORMATS, "format")
@@ -188,14 +191,14 @@ def export(record=None, *, only=None, years=None, countries=None, lang="all",
         asked = [c.strip() for c in countries.split(",")] if isinstance(countries, str) \
             else list(countries)
         known = sorted({c for name in CHARTS if "countries" in chart_options(name)
-                        for c in _country_choices(name)})
+                        for c in _country_choices(name, record)})
         params.choice(asked, known, "country")
         for name in names:
             if "countries" in chart_options(name):
-                mine = [c for c in _country_choices(name) if c in asked]
+                mine = [c for c in _country_choices(name, record) if c in asked]
                 if not mine:
                     raise params.ParameterError(
-                        f"chart {name} shows {list(_country_choices(name))}; none of "
+                        f"chart {name} shows {list(_country_choices(name, record))}; none of "
                         f"{asked} is among them")
                 options[name]["countries"] = tuple(mine)
     langs = list(LANGUAGES) if lang == "all" else params.choice(lang, LANGUAGES, "language")

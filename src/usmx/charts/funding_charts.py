@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 from usmx.analysis.views import covered_years
@@ -27,7 +28,6 @@ from usmx.charts.theme import (
     ALLOCATION_HATCH,
     GAP_HATCH,
 )
-from usmx.schema import COUNTRY_NAMES
 
 # --------------------------------------------------------------------------------------
 # 1. US money for Mexico by account: one drawer for every chart that shows it
@@ -185,11 +185,22 @@ def _years(years) -> str:
     return ", ".join(spans)
 
 
-def merida_by_account_spec(record: ProcessedTables, first: int = 2008,
-                           last: int = 2017) -> ChartSpec:
+def funding_years(record: ProcessedTables, first=None, last=None) -> tuple[int, int]:
+    """The money charts' fiscal years: those asked for, else the first to the last year in
+    which an account of mexico_funding_by_fy holds a figure."""
+    best = dict.__getitem__(record, "mexico_funding_by_fy")
+    held = best.loc[best["status"] != "gap", "fiscal_year"].astype(int)
+    first = int(held.min()) if first is None else first
+    last = int(held.max()) if last is None else last
+    return params.years(first, last, covered_years(record))
+
+
+def merida_by_account_spec(record: ProcessedTables, first: int | None = None,
+                           last: int | None = None) -> ChartSpec:
     """US money for Mexico in the Mérida accounts by fiscal year, stacked by account, with
-    each bar's scope and stage shown by its fill, and US aid obligated and disbursed."""
-    first, last = params.years(first, last, covered_years(record))
+    each bar's scope and stage shown by its fill, and US aid obligated and disbursed. Years:
+    those in which an account holds a figure, unless ``first`` and ``last`` say otherwise."""
+    first, last = funding_years(record, first, last)
     marks, rows, keys, top = funding_panel(record, first, last, headroom=1.5)
     years = list(range(first, last + 1))
     panel = Panel(marks=tuple(marks), scale=Scale(limits=(0, top)),
@@ -223,7 +234,8 @@ def merida_by_account_spec(record: ProcessedTables, first: int = 2008,
     return ChartSpec(meta, 5.4, (panel,))
 
 
-def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 2017) -> Figure:
+def merida_by_account(record: ProcessedTables, first: int | None = None,
+                      last: int | None = None) -> Figure:
     """US money for Mexico by fiscal year and account (see merida_by_account_spec)."""
     return draw(merida_by_account_spec(record, first, last))
 
@@ -233,15 +245,18 @@ def merida_by_account(record: ProcessedTables, first: int = 2008, last: int = 20
 # --------------------------------------------------------------------------------------
 
 
-def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 2008,
-                                       last: int = 2017,
-                                       countries: tuple[str, ...] = ("GTM", "HND", "SLV")
+def funding_vs_child_deportations_spec(record: ProcessedTables, first: int | None = None,
+                                       last: int | None = None,
+                                       countries: tuple[str, ...] | None = None
                                        ) -> ChartSpec:
     """Aligned panels on one year axis: Mérida money, then children apprehended and returned,
-    all nationalities and then each of ``countries``. No dual axis; July 2014 marked in
-    every panel."""
-    first, last = params.years(first, last, covered_years(record))
-    countries = tuple(params.choice(countries, ("GTM", "HND", "SLV"), "country"))
+    all nationalities and then each studied Central American country (or those of
+    ``countries``). No dual axis; July 2014 marked in every panel. Years: those of the money
+    panel, unless ``first`` and ``last`` say otherwise."""
+    first, last = funding_years(record, first, last)
+    shared = country_table.studied(record, "central_america")
+    countries = tuple(params.choice(shared if countries is None else countries, shared,
+                                    "country"))
     chosen = [
         ("ALL", [("mx_minor_apprehensions", "Minors apprehended by Mexico",
                   "mexico-apprehensions", "-"),
@@ -251,7 +266,9 @@ def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 200
         *[(c, [("us_uac_apprehensions", "Unaccompanied children apprehended by the US",
                 "us", "-"),
                ("received_minors_from_mexico", "Minors returned from Mexico (origin "
-                "country's count)", "mexico", "-")]) for c in countries],
+                "country's count)", "mexico", "-"),
+               ("mx_minor_returns", "Minors returned by Mexico (Mexico's count, events)",
+                "mexico", "--")]) for c in countries],
     ]
     marks, money, keys, top = funding_panel(record, first, last,
                                             x_of=lambda fy: year_position(fy, "us_fiscal"),
@@ -277,9 +294,10 @@ def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 200
             series_rows = series_rows[series_rows["year"].between(first, last)]
             line, part = line_of(series_rows, label, color, style)
             panel_marks.append(line)
-            drawn.append(part.assign(panel=COUNTRY_NAMES[nat]))
+            drawn.append(part.assign(panel=country_table.name(record, nat)))
+        who = country_table.name(record, nat) if nat != "ALL" else "all nationalities"
         panels.append(Panel(
-            title=f"Children, {COUNTRY_NAMES[nat] if nat != 'ALL' else 'all nationalities'}",
+            title=f"Children, {who}",
             marks=tuple(panel_marks),
             years=(first, last), rules=(program_rule(record),),
             # the country panels share one set of lines: label them once
@@ -297,7 +315,7 @@ def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 200
         "Aligned panels: US money for Mexico in the Mérida accounts by fiscal year, then "
         "children "
         "apprehended and returned by Mexico and by the US, for all nationalities and for "
-        f"{country_list(countries)}, with the Southern Border Program marked.",
+        f"{country_list(countries, record)}, with the Southern Border Program marked.",
         "Top: stacked bars of US money for Mexico by fiscal year and account (Mérida "
         "appropriations, or State allocations of the whole account, or requests), with "
         "lines for all US aid obligated and disbursed; accounts with no figure in "
@@ -314,9 +332,9 @@ def funding_vs_child_deportations_spec(record: ProcessedTables, first: int = 200
                      layout={"hspace": 0.55, "left": 0.1})
 
 
-def funding_vs_child_deportations(record: ProcessedTables, first: int = 2008,
-                                  last: int = 2017,
-                                  countries: tuple[str, ...] = ("GTM", "HND", "SLV")) -> Figure:
+def funding_vs_child_deportations(record: ProcessedTables, first: int | None = None,
+                                  last: int | None = None,
+                                  countries: tuple[str, ...] | None = None) -> Figure:
     """US money for Mexico beside the children stopped and returned (see
     funding_vs_child_deportations_spec)."""
     return draw(funding_vs_child_deportations_spec(record, first, last, countries))

@@ -28,6 +28,10 @@ from pathlib import Path
 TABLE = Path(__file__).with_name("translations.csv")
 LANGUAGES = ("en", "es")
 _LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("usmx_language", default="en")
+# Names that come with the data (the countries table's English and Spanish names): a chart
+# passes them in (spec.ChartMeta.names), so a country added to the table needs no row here.
+_NAMES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "usmx_names", default=None)
 # Texts that are the same in every language: numbers, years, codes, ids, file names.
 _NEUTRAL = re.compile(r"^[\s\d.,:;%+\-–()/$×·]*$|^[A-Z]{2,}[\d\s,/-]*$|^FY\d{2}$"
                       r"|^https?://\S+$|^[\w.-]+\.(csv|ipynb|md|json)$"
@@ -57,6 +61,16 @@ def language(code: str) -> Iterator[None]:
 
 def current() -> str:
     return _LANGUAGE.get()
+
+
+@contextlib.contextmanager
+def names(pairs) -> Iterator[None]:
+    """Translate each (English, Spanish) name of ``pairs`` in the block's Spanish texts."""
+    token = _NAMES.set({**(_NAMES.get() or {}), **{en: es for en, es in pairs if en and es}})
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
 
 
 @functools.cache
@@ -107,6 +121,9 @@ def _translate(text: str, code: str) -> str:
     exact, templates = _table(code)
     if text in exact:
         return exact[text]
+    named = _NAMES.get() or {}
+    if code == "es" and text in named:
+        return named[text]
     if "\n" in text:  # a wrapped label: whole and wrapped again, or line by line
         lines = text.split("\n")
         with contextlib.suppress(MissingTranslation):

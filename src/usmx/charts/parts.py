@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from usmx.analysis import countries
 from usmx.analysis.processed import ProcessedTables
 from usmx.charts.spec import ChartMeta, Line, Rule
 from usmx.charts.style import (
@@ -17,7 +18,6 @@ from usmx.charts.style import (
     source_line,
     year_position,
 )
-from usmx.schema import COUNTRY_NAMES
 
 PROGRAM_EVENT = "southern_border_program_announced"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -43,9 +43,9 @@ def line_of(rows: pd.DataFrame, label: str, color: str, style: object = "-",
 
 
 def drawn_frame(parts: list[pd.DataFrame], panel_cols: list[str]) -> pd.DataFrame:
-    cols = [*panel_cols, "label", "series", "year", "year_basis", "nationality", "measure",
-            "age_group", "accompaniment", "unit", "value", "value_constant", "price_base",
-            "per_100k_children", "status", "x", "source_ids", "figure_ids"]
+    cols = [*panel_cols, "label", "series", "year", "month", "year_basis", "nationality",
+            "measure", "age_group", "accompaniment", "unit", "value", "value_constant",
+            "price_base", "per_100k_children", "status", "x", "source_ids", "figure_ids"]
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
@@ -69,6 +69,17 @@ def program_rule(record: ProcessedTables, label: bool = False, side: str = "righ
                 label_side=side)
 
 
+def event_rule(record: ProcessedTables, event_id: str, label: str | None = None,
+               side: str = "right") -> Rule:
+    """A dotted rule at a dated event of the events table, labelled ``label`` followed by
+    the event's month."""
+    date = record["events"].set_index("event_id").loc[event_id, "date"]
+    year, month = int(date[:4]), int(date[5:7]) if len(date) >= 7 else 1
+    return Rule(year + (month - 1) / 12, "reference", ":", 0.8, zorder=1,
+                label=f"{label},\n{MONTHS[month - 1]} {year}" if label else None,
+                label_side=side)
+
+
 def chart_meta(id_, title, subtitle, description, alt_text, data, record, extra_notes=(),
           notes_from=None):
     """Chart metadata; the period/unit notes come from ``notes_from`` (default: all the
@@ -78,12 +89,14 @@ def chart_meta(id_, title, subtitle, description, alt_text, data, record, extra_
     return ChartMeta(id=id_, title=title, subtitle=subtitle, description=description,
                      alt_text=alt_text, source_ids=sorted(set(ids)),
                      source_line=source_line(ids, record["sources_processed"]), notes=notes,
-                     data=data, source_details=source_entries(ids, record["sources_processed"]))
+                     data=data, source_details=source_entries(ids, record["sources_processed"]),
+                     names=countries.spanish_names(record))
 
 
-def country_list(codes) -> str:
-    """('GTM', 'HND', 'SLV') -> 'Guatemala, Honduras and El Salvador'."""
-    names = [COUNTRY_NAMES[code] for code in codes]
+def country_list(codes, record: ProcessedTables) -> str:
+    """('GTM', 'HND', 'SLV') -> 'Guatemala, Honduras and El Salvador' (the names of the
+    countries table)."""
+    names = countries.names(record, codes)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 

@@ -7,7 +7,7 @@ exact rows drawn). ``usmx.charts.draw`` turns any spec into a Figure with a few 
 A spec compares and hashes as data (:func:`digest`), so a chart whose spec did not change
 need not be drawn again.
 
-Colours are named by role ("mexico", "country:GTM", "account:INCLE", "verdict:overstated",
+Colours are named by role ("mexico", "palette:blue", "account:INCLE", "verdict:overstated",
 "reference", "ink:note"): ``usmx.charts.theme.ROLES`` gives each its colour, the one place
 colours are defined. Line styles and markers are matplotlib's names for them ("-", "--",
 ":", "o", "s"), which are plain data.
@@ -37,6 +37,7 @@ class ChartMeta:
     notes: list[str]
     data: pd.DataFrame = field(repr=False)
     source_details: list[dict] = field(default_factory=list)
+    names: tuple[tuple[str, str], ...] = ()  # (English, Spanish) names that come with data
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import matplotlib.ticker
 import pandas as pd
 from matplotlib.figure import Figure
 
-from usmx.charts.i18n import MissingTranslation, current, tr
+from usmx.charts.i18n import MissingTranslation, current, names, tr
 from usmx.charts.render import FORMATS, render
 from usmx.charts.spec import ChartMeta
 from usmx.charts.theme import CREDIT, INK, WIDTH_IN, WRAP, house_style, latin1
@@ -179,7 +179,8 @@ def finish(fig: Figure, meta: ChartMeta, *, hspace: float = 0.55, wspace: float 
            left: float = 0.09, right: float = 0.98, top_extra_in: float = 0.0) -> Figure:
     """Write title, subtitle, source line, notes and credit into the figure's pixels (in the
     language of the block, see usmx.charts.i18n), and attach the metadata as ``fig.usmx``."""
-    meta = _translated(fig, meta)
+    with names(meta.names):
+        meta = _translated(fig, meta)
     height_in = fig.get_figheight()
     title_pt, sub_pt, foot_pt = 12.5, 9, 7
     pad = 0.12
@@ -326,11 +327,18 @@ def year_position(year: int, basis: str) -> float:
     return year + (0.25 if basis == "us_fiscal" else 0.5)
 
 
+YEAR_LABEL_IN = 0.42  # the width a year label needs, with the space beside it (inches)
+
+
 def year_axis(ax, first: int, last: int) -> None:
     ax.set_xlim(first, last + 1)
-    # Every other year is labelled, from the first. The ticks have no length, so the
-    # years between get none (an empty tick still costs its drawing in every format).
-    labelled = range(first, last + 1, 2)
+    # Every other year is labelled, from the first; on a narrow panel every third, fourth
+    # or fifth, so that labels never touch. The ticks have no length, so the years between
+    # get none (an empty tick still costs its drawing in every format).
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    years = last - first + 1
+    step = next((n for n in (2, 3, 4, 5) if -(-years // n) * YEAR_LABEL_IN <= width_in), 5)
+    labelled = range(first, last + 1, step)
     ax.set_xticks([y + 0.5 for y in labelled])
     ax.set_xticklabels([str(y) for y in labelled])
     ax.tick_params(axis="x", length=0)

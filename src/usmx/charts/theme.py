@@ -36,9 +36,9 @@ INK = {"title": "#111111", "tick": "#222222", "note": "#333333", "subtitle": "#4
 ROLES = {
     "mexico": COLORS["vermillion"], "mexico-apprehensions": COLORS["orange"],
     "us": COLORS["blue"], "us-apprehensions": COLORS["sky"],
-    **{f"country:{code}": color for code, color in (
-        ("GTM", COLORS["blue"]), ("HND", COLORS["orange"]), ("SLV", COLORS["green"]),
-        ("MEX", COLORS["vermillion"]), ("ALL", COLORS["grey"]))},
+    # a country's lines take the palette colour data/raw/countries.csv names for it
+    **{f"palette:{name}": color for name, color in COLORS.items()},
+    "country:ALL": COLORS["grey"],  # all nationalities together
     **{f"account:{account}": color for account, color in ACCOUNT_COLORS.items()},
     **{f"verdict:{verdict}": color for verdict, color in VERDICT_COLORS.items()},
     "reference": COLORS["black"],  # rules, and all US aid

@@ -32,6 +32,7 @@ def readme_section(claims: pd.DataFrame) -> str:
         section = claim_section(claim.claim_id)
         out += [f"**{claim.statement}**", "",
                 f"- Verdict: **{VERDICT_LABELS[claim.verdict]}**. {claim.reason}",
+                f"- What changed: {claim.change}",
                 f"- Shown in: [`{section.split('/')[-1]}`]({section})", ""]
     out.append(README_END)
     return "\n".join(out)

@@ -104,6 +104,10 @@ def test_mexico_returns_by_nationality_from_the_originator(tables):
     assert c.loc[("mx_minor_returns", 2017, "ALL"), "value"] == 17_093
     checks = tables["deportation_checks"].set_index("check_id")
     assert checks.loc["mx_minor_returns_2017_all", "result"] == "agrees"
+    # all ages: INM's published total for 2015 (El Economista) covers the UPM's three sums
+    check = checks.loc["mx_returns_2015_all"]
+    assert (check["total_value"], check["parts_sum"], check["result"]) == (
+        181_163, 82_597 + 57_823 + 34_716, "agrees")
 
 
 def test_printed_figure_before_a_sum_of_months(tables):

@@ -29,7 +29,7 @@ charts: $(STAMP) ## Export every chart to reports/figures (SVG, PDF, PNG, CSV, m
 report: $(STAMP) ## Set up, build the data, export the charts, run the notebooks into reports/
 	$(PY) -m usmx report
 
-refresh: $(STAMP) ## Download new dated snapshots (UNHCR, World Bank, ForeignAssistance.gov; online)
+refresh: $(STAMP) ## Download new dated snapshots of every source (online; `python -m usmx refresh --list` names them)
 	$(PY) -m usmx refresh
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel

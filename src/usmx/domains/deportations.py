@@ -270,13 +270,14 @@ def series_years(series: DeportationSeries, pools: dict[tuple, list[dict]],
 
 
 def preferred_series(deportations: pd.DataFrame, series: tuple[DeportationSeries, ...],
-                     countries: pd.DataFrame) -> pd.DataFrame:
+                     countries: pd.DataFrame, figures: list[dict] | None = None
+                     ) -> pd.DataFrame:
     """The preferred-figure table for ``series``, one column per nationality the series
     names (its groups stand for the studied countries of ``countries``): see
     :data:`PREFERENCE_RULE`. ``deportations`` may hold complete sums of months beside the
-    published figures (``summed`` set)."""
+    published figures (``summed`` set); ``figures``: its records, when already made."""
     pools: dict[tuple, list[dict]] = {}
-    for figure in provenance.records(deportations):
+    for figure in provenance.records(deportations) if figures is None else figures:
         pools.setdefault(_row_key(figure), []).append(figure)
     out = []
     for definition in series:
@@ -375,8 +376,10 @@ def _prefer(ctx: Context) -> dict:
     figures = pd.concat([ctx["deportations"],
                          monthly.candidates(ctx["deportations_monthly_sums"],
                                             ctx["sources_raw"])], ignore_index=True)
-    children = with_rates(preferred_series(figures, CHILD_SERIES, countries), ctx["population"])
-    all_ages = preferred_series(figures, ALL_AGES_SERIES, countries)
+    rows = provenance.records(figures)  # once, for both tables
+    children = with_rates(preferred_series(figures, CHILD_SERIES, countries, rows),
+                          ctx["population"])
+    all_ages = preferred_series(figures, ALL_AGES_SERIES, countries, rows)
     both = pd.concat([children, all_ages])
     checks = parts_checks(ctx["deportations"], both)
     return {"child_deportations_by_year": children, "deportations_all_ages_by_year": all_ages,

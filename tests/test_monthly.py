@@ -234,3 +234,16 @@ def test_a_country_added_to_the_table_reaches_the_tables_and_the_charts(scratch)
                   lang="es", outdir=scratch.root / "out")
     drawn = pd.read_csv(scratch.root / "out" / "es" / "uac-apprehensions.csv")
     assert "NIC" in set(drawn["nationality"])
+
+
+def test_notebook_views_of_mexicos_monthly_count(repo):
+    from usmx.analysis import views
+
+    record = processed.load(repo)
+    months = views.mexico_child_returns_by_month(record, raw=True)
+    assert (months.index[0], months.index[-1], len(months)) == ("2015-01", "2025-04", 124)
+    assert list(months.columns) == ["GTM", "HND", "SLV"]
+    assert months.loc["2019-06", "HND"] == 4_375
+    years = views.mexico_child_returns_by_year(record, raw=True)
+    assert years.loc[2016, "GTM"] == 16_726 and years.loc[2016, "status"] == "complete"
+    assert years.loc[2025, "status"] == "partial (4 months)"

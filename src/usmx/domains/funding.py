@@ -44,14 +44,16 @@ from usmx.rawio import LINE, DataError, Problem
 
 
 def load_funding_raw(path, label: str, source_ids,
-                     table: schema.Table = schema.FUNDING_RAW) -> pd.DataFrame:
-    """Read and validate raw funding figures against the sources registry."""
-    frame = provenance.load_raw(path, table, label, source_ids)
+                     table: schema.Table = schema.FUNDING_RAW, frame=None) -> pd.DataFrame:
+    """Read and validate raw funding figures against the sources registry (``frame``: the
+    file already read and validated against the schema)."""
+    if frame is None:
+        frame = provenance.load_raw(path, table, label, source_ids)
     problems = [
-        Problem(label, int(row[LINE]), "fy_end", row["fy_end"],
-                f"is before fy_start {row['fy_start']}")
-        for _, row in frame.iterrows()
-        if int(row["fy_end"]) < int(row["fy_start"])
+        Problem(label, int(line), "fy_end", end, f"is before fy_start {start}")
+        for line, start, end in zip(frame[LINE], frame["fy_start"], frame["fy_end"],
+                                    strict=True)
+        if int(end) < int(start)
     ]
     if problems:
         raise DataError(problems)
@@ -272,12 +274,13 @@ def _fmt(value) -> str:
 
 def _load(ctx: Context) -> dict:
     paths = ctx.paths
-    raw = [(paths.rel(paths.funding_raw),
-            load_funding_raw(paths.funding_raw, paths.rel(paths.funding_raw), ctx.source_ids))]
+    files = [(paths.rel(paths.funding_raw), paths.funding_raw)]
     assistance = snapshots.latest(paths, "foreign_assistance")
-    if assistance is not None:
-        raw.append((paths.rel(assistance), load_funding_raw(
-            assistance, paths.rel(assistance), ctx.source_ids, schema.FUNDING_SNAPSHOT)))
+    if assistance is not None:  # the snapshot has funding.csv's columns: one validation
+        files.append((paths.rel(assistance), assistance))
+    read = provenance.load_raw_many(files, schema.FUNDING_RAW, ctx.source_ids)
+    raw = [(label, load_funding_raw(path, label, ctx.source_ids, frame=frame))
+           for (label, path), frame in zip(files, read, strict=True)]
     fund = tidy_funding(provenance.combine(raw, "funding"), ctx["sources_raw"])
     return {"funding": fund, "prices": snapshots.load_latest(
         paths, "us_cpi", schema.PRICES_RAW, ctx.source_ids)}

@@ -46,6 +46,21 @@ def studied(countries: pd.DataFrame, group: str | None = None) -> tuple[str, ...
     return tuple(rows["code"])
 
 
+def expand(tokens: tuple[str, ...], countries: pd.DataFrame) -> tuple[str, ...]:
+    """Country codes for declared ``tokens``: "studied" stands for the studied countries, a
+    group (schema.COUNTRY_GROUPS) for its studied countries, any other code for itself; in
+    the table's order, each code once."""
+    out: list[str] = []
+    for token in tokens:
+        if token == "studied":
+            out += studied(countries)
+        elif token in schema.COUNTRY_GROUPS:
+            out += studied(countries, token)
+        else:
+            out.append(token)
+    return tuple(dict.fromkeys(out))
+
+
 def kept(countries: pd.DataFrame) -> tuple[str, ...]:
     """Every country of the table, studied or not: what a refresh keeps of a source."""
     return tuple(countries["code"])

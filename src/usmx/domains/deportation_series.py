@@ -41,15 +41,7 @@ class DeportationSeries:
     def columns(self, countries: pd.DataFrame) -> tuple[str, ...]:
         """The series' nationality columns: each group token stands for the studied
         countries of the group (in the countries table's order)."""
-        out: list[str] = []
-        for token in self.nationalities:
-            if token == "studied":
-                out += country_table.studied(countries)
-            elif token in schema.COUNTRY_GROUPS:
-                out += country_table.studied(countries, token)
-            else:
-                out.append(token)
-        return tuple(dict.fromkeys(out))
+        return country_table.expand(self.nationalities, countries)
 
     def accepts(self, reporter: str, nationality: str) -> bool:
         """May ``reporter`` count this series' figures for ``nationality``? With

@@ -202,15 +202,9 @@ class FundingSeries:
     stages: tuple[str, ...]  # one cell per stage
     sources: tuple[str, ...] = ()  # the source family it prefers, most preferred first
 
-    def recipients_of(self, countries: pd.DataFrame | None) -> tuple[str, ...]:
+    def recipients_of(self, countries: pd.DataFrame) -> tuple[str, ...]:
         """The recipients, "studied" standing for the studied countries of the table."""
-        out: list[str] = []
-        for code in self.recipients:
-            if code == "studied":
-                out += [] if countries is None else country_table.studied(countries)
-            else:
-                out.append(code)
-        return tuple(dict.fromkeys(out))
+        return country_table.expand(self.recipients, countries)
 
     def covers(self, figure: dict, recipients: tuple[str, ...] | None = None) -> bool:
         return (figure["recipient"] in (recipients or self.recipients)
@@ -309,7 +303,7 @@ def _merida_as_series(merida: pd.DataFrame) -> list[dict]:
 
 
 def preferred_series(funding: pd.DataFrame, merida: pd.DataFrame,
-                     countries: pd.DataFrame | None = None) -> pd.DataFrame:
+                     countries: pd.DataFrame) -> pd.DataFrame:
     """The ``funding_series_by_fy`` table: every series of :data:`SERIES`, by
     :data:`SERIES_RULE` (the Mérida rows copied from ``merida_mexico_by_fy``); a series of
     the countries studied has one recipient per row of ``countries``."""

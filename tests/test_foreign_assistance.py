@@ -213,3 +213,19 @@ def test_failed_refresh_leaves_everything(scratch):
         with pytest.raises(refresh.RefreshError, match="empty"):
             run(scratch, list(NAMES))
     assert fingerprint(scratch) == before
+
+
+def test_unused_reason_reads_the_studied_recipients(repo):
+    """A series declared for "studied" counts each studied country's figures and no other's:
+    an unused ForeignAssistance.gov figure is explained as such, not as uncounted."""
+    from usmx.domains import countries, funding
+
+    ctx = {"countries": countries.load(repo)}
+    figure = {"program": "all_us_assistance", "account": "TOTAL", "stage": "obligated",
+              "donor": "USA", "fy_start": 2019, "fy_end": 2019, "component": None}
+    for code in ("GTM", "HND", "SLV", "MEX"):
+        reason = funding.why_unused({**figure, "recipient": code}, ctx)
+        assert reason == ("not used by any series, check or claim (all_us_assistance TOTAL "
+                          f"obligated for {code})")
+    assert funding.why_unused({**figure, "recipient": "NIC"}, ctx) == (
+        "no series counts all_us_assistance TOTAL obligated for NIC")

@@ -216,13 +216,14 @@ def funding_conflicts(funding: pd.DataFrame, checks: pd.DataFrame) -> list[dict]
     return records
 
 
-def why_unused(figure: dict, context=None) -> str:
-    """Why a funding figure fills, competes for and is noted in no cell, check or claim."""
+def why_unused(figure: dict, context) -> str:
+    """Why a funding figure fills, competes for and is noted in no cell, check or claim
+    (``context``: the build's, for the countries a series of the studied countries counts)."""
     what = f"{figure['program']} {figure['account']} {figure['stage']} for {figure['recipient']}"
     if figure["fy_start"] != figure["fy_end"]:
         return (f"covers FY{figure['fy_start']}-FY{figure['fy_end']}: no annual series takes a "
                 f"several-year figure, and no check uses this one ({what})")
-    if not any(s.covers(figure) for s in SERIES):
+    if not any(s.covers(figure, s.recipients_of(context["countries"])) for s in SERIES):
         return f"no series counts {what}"
     if figure["component"] is not None:
         return f"covers a part ({figure['component']}), not the whole account"

@@ -206,8 +206,10 @@ class FundingSeries:
         """The recipients, "studied" standing for the studied countries of the table."""
         return country_table.expand(self.recipients, countries)
 
-    def covers(self, figure: dict, recipients: tuple[str, ...] | None = None) -> bool:
-        return (figure["recipient"] in (recipients or self.recipients)
+    def covers(self, figure: dict, recipients: tuple[str, ...]) -> bool:
+        """Whether the series counts ``figure``; ``recipients`` from :meth:`recipients_of`
+        (the declared codes hold the "studied" token, not the countries it stands for)."""
+        return (figure["recipient"] in recipients
                 and figure["program"] in self.programs
                 and figure["account"] in self.accounts and figure["stage"] in self.stages
                 and figure["donor"] == "USA")

@@ -294,7 +294,7 @@ def preferred_series(deportations: pd.DataFrame, series: tuple[DeportationSeries
     return provenance.typed_frame(out, schema.CHILD_BY_YEAR)
 
 
-def why_unused(figure: dict, context=None,
+def why_unused(figure: dict, context,
                series: tuple[DeportationSeries, ...] = CHILD_SERIES + ALL_AGES_SERIES) -> str:
     """Why a figure fills, competes for and is noted in no cell of any series (``context``:
     the build's, for the countries studied)."""
@@ -305,11 +305,10 @@ def why_unused(figure: dict, context=None,
     if not matching:
         return f"no series counts {kind}"
     names = ", ".join(s.id for s in matching)
-    countries = context["countries"] if context is not None else None
-    columns = {n for s in matching for n in (s.columns(countries) if countries is not None
-                                              else s.nationalities)}
+    countries = context["countries"]
+    columns = {n for s in matching for n in s.columns(countries)}
     if figure["nationality"] not in columns:
-        if countries is not None and figure["nationality"] in set(countries["code"]) - set(
+        if figure["nationality"] in set(countries["code"]) - set(
                 country_table.studied(countries)):
             return (f"{figure['nationality']} is kept but not studied (data/raw/countries.csv): "
                     f"no column of {names}")
@@ -404,8 +403,7 @@ STEPS = (
          "compare figures printed for a period with the sum of the same months",
          _sum_months, needs=("deportations", "deportations_monthly"),
          makes=("deportations_monthly_sums",),
-         figures=("deportations_monthly", lambda figure, context=None:
-                  monthly.why_unused(figure))),
+         figures=("deportations_monthly", monthly.why_unused)),
     Step("deportation series", "choose one figure per series, year and nationality (the "
          "columns are the countries studied; children with rates per 100,000 aged 0-14, and "
          "all ages), a complete sum of months competing like a whole-year figure; check totals "

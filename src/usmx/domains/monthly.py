@@ -273,7 +273,8 @@ def sum_conflicts(sums_frame: pd.DataFrame) -> list[dict]:
                   "months from different sources")
 
 
-def why_unused(figure: dict) -> str:
+def why_unused(figure: dict, context) -> str:
+    """Why a monthly figure is in no sum (``context``, the build's, is not needed)."""
     return (f"a monthly figure of {figure['measure']} ({figure['age_group']}, "
             f"{figure['accompaniment']}) that no declared sum takes (usmx.domains.monthly."
             "ROLLUPS)")

@@ -171,12 +171,6 @@ def _row_key(figure: dict) -> tuple:
             figure["accompaniment"], figure["unit"], figure["year_basis"])
 
 
-def _window(year: int, basis: str) -> tuple[str, str]:
-    if basis == "us_fiscal":
-        return f"{year - 1}-10", f"{year}-09"
-    return f"{year}-01", f"{year}-12"
-
-
 def _describe(figure: dict) -> str:
     part = f" [{figure['detail']}]" if figure["detail"] else ""
     return (f"{figure['period_start']}..{figure['period_end']} {figure['value']:,} "
@@ -284,7 +278,7 @@ def preferred_series(deportations: pd.DataFrame, series: tuple[DeportationSeries
         pool = pools.get(_series_key(definition), [])
         columns = definition.columns(countries)
         for year in series_years(definition, pools, columns):
-            lo, hi = _window(year, definition.year_basis)
+            lo, hi = monthly.year_window(year, definition.year_basis)
             in_year = [f for f in pool if f["period_start"] >= lo and f["period_end"] <= hi]
             cells: dict[str, dict] = {}
             for nat in columns:

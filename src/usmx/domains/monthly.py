@@ -121,12 +121,26 @@ def month_year(month: str, basis: str) -> int:
     return year + 1 if basis == "us_fiscal" and number >= 10 else year
 
 
+def year_window(year: int, basis: str) -> tuple[str, str]:
+    """The first and the last month of a calendar or US fiscal (Oct-Sep) year."""
+    if basis == "us_fiscal":
+        return f"{year - 1}-10", f"{year}-09"
+    return f"{year}-01", f"{year}-12"
+
+
+def months_between(start: str, end: str) -> list[str]:
+    """Every month from ``start`` to ``end`` (YYYY-MM), both included, in order."""
+    y, m = int(start[:4]), int(start[5:7])
+    out = []
+    while f"{y}-{m:02d}" <= end:
+        out.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
 def year_months(year: int, basis: str) -> list[str]:
     """The twelve months of a calendar or US fiscal year, in order."""
-    if basis == "us_fiscal":
-        return [f"{year - 1}-{m:02d}" for m in (10, 11, 12)] + \
-            [f"{year}-{m:02d}" for m in range(1, 10)]
-    return [f"{year}-{m:02d}" for m in range(1, 13)]
+    return months_between(*year_window(year, basis))
 
 
 def check_monthly(frame: pd.DataFrame, label: str, accessed: str | None) -> None:
@@ -308,7 +322,7 @@ def month_conflicts(published: pd.DataFrame, monthly: pd.DataFrame,
                 figure["unit"])
         if figure["detail"] is not None or what not in by_what:
             continue
-        span = _span(figure["period_start"], figure["period_end"])
+        span = months_between(figure["period_start"], figure["period_end"])
         for key in by_what[what]:
             months = per_month[key]
             if not all(m in months for m in span):
@@ -334,12 +348,3 @@ def month_conflicts(published: pd.DataFrame, monthly: pd.DataFrame,
                           f"({figure['source_id']}) against {total:,}, the sum of "
                           f"{len(span)} month(s) of {key[7]}"})
     return records
-
-
-def _span(start: str, end: str) -> list[str]:
-    y, m = int(start[:4]), int(start[5:7])
-    out = []
-    while f"{y}-{m:02d}" <= end:
-        out.append(f"{y}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out

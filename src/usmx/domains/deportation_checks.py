@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from usmx import schema
+from usmx.domains import monthly
 from usmx.domains.deportation_series import NTCA_PARTS
 from usmx.engine import provenance
 from usmx.engine.provenance import qualifier_range
@@ -68,7 +69,7 @@ def parts_checks(deportations: pd.DataFrame, preferred: pd.DataFrame) -> pd.Data
     for row in provenance.records(preferred):
         # a published cell, or a year summed from a source's months (a figure in its own
         # right); not a cell derived from the very parts it would be checked against
-        if row["status"] == "published" or str(row["rule"]).startswith("sum of the year's"):
+        if row["status"] == "published" or str(row["rule"]).startswith(monthly.SUMMED_YEAR):
             series.setdefault((row["series"], row["year"], row["year_basis"]), []).append(
                 {**row, "ids": row["figure_ids"]})
     for (sid, year, basis) in sorted(series):

@@ -226,8 +226,8 @@ def _cell(series: DeportationSeries, year: int, nat: str, here: list[dict], cell
         months = best.get("summed") is True
         cell.update(value=best["value"], qualifier=best["qualifier"], reporter=best["reporter"],
                     confidence=best["confidence"], status="derived" if months else "published",
-                    rule=choice.explain("sum of the year's 12 monthly figures of one source"
-                                        if months else "whole-year figure"),
+                    rule=choice.explain(monthly.SUMMED_YEAR if months
+                                        else "whole-year figure"),
                     figure_ids=best["figure_id"], source_ids=best["source_id"])
     elif summed:
         derived = preference.sum_of_parts(summed, "value")

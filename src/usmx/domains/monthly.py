@@ -121,6 +121,11 @@ def month_year(month: str, basis: str) -> int:
     return year + 1 if basis == "us_fiscal" and number >= 10 else year
 
 
+# The rule a preferred-series cell states when its value is a year summed from one
+# source's months: a figure in its own right, which the parts checks read as published.
+SUMMED_YEAR = "sum of the year's 12 monthly figures of one source"
+
+
 def year_window(year: int, basis: str) -> tuple[str, str]:
     """The first and the last month of a calendar or US fiscal (Oct-Sep) year."""
     if basis == "us_fiscal":

@@ -51,6 +51,10 @@ def returns_frame(extra=()) -> pd.DataFrame:
 
 
 def datasets(returns: pd.DataFrame | None = None) -> dict[str, bytes]:
+    return {name: rda(name, frame) for name, frame in frames(returns).items()}
+
+
+def frames(returns: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     nat = pd.DataFrame([(days(m), "GTM", 300.0) for m in months(2026)],
                        columns=["t", "nat", "n"])
     dmg = pd.DataFrame([(days(m), sex, age, 10.0) for m in months(2026)
@@ -68,12 +72,9 @@ def datasets(returns: pd.DataFrame | None = None) -> dict[str, bytes]:
                             f"2026-{x:02d}" for x in range(1, 10)]],
                        columns=["t", "t_fy", "component", "area", "authority", "type", "demog",
                                 "nat", "n"])
-    return {"irreg_mexico_exp": rda("irreg_mexico_exp", returns if returns is not None
-                                    else returns_frame()),
-            "irreg_mexico_nat": rda("irreg_mexico_nat", nat),
-            "irreg_mexico_dmg": rda("irreg_mexico_dmg", dmg),
-            "irreg_guatemala": rda("irreg_guatemala", gtm),
-            "irreg_usa": rda("irreg_usa", usa)}
+    return {"irreg_mexico_exp": returns if returns is not None else returns_frame(),
+            "irreg_mexico_nat": nat, "irreg_mexico_dmg": dmg, "irreg_guatemala": gtm,
+            "irreg_usa": usa}
 
 
 def mock_gdidata(rsps, files=None, commit=SHA):
@@ -140,6 +141,22 @@ def test_renamed_category_fails(scratch):
     frame = returns_frame([(days("2026-01"), "GTM", "assisted return of minors", 3.0)])
     _fails(scratch, lambda r: mock_gdidata(r, datasets(frame)),
            "unknown type 'assisted return of minors'")
+
+
+@pytest.mark.parametrize(("source", "dataset", "column", "label", "renamed"), [
+    ("igm_returns", "irreg_guatemala", "origin", "USA", "US"),
+    ("igm_returns", "irreg_guatemala", "age", "unaccompanied child", "child, alone"),
+    ("igm_returns", "irreg_guatemala", "sex", "male", "men"),
+    ("upm_apprehensions_age", "irreg_mexico_dmg", "age", "12-17", "12 to 17"),
+    ("upm_apprehensions_age", "irreg_mexico_dmg", "sex", "female", "women"),
+])
+def test_renamed_label_fails(scratch, source, dataset, column, label, renamed):
+    """Every label a figure is placed by is checked: a renamed one stops the refresh."""
+    changed = frames()
+    changed[dataset] = changed[dataset].replace({column: {label: renamed}})
+    files = {name: rda(name, frame) for name, frame in changed.items()}
+    _fails(scratch, lambda r: mock_gdidata(r, files), f"unknown {column} '{renamed}'",
+           names=(source,))
 
 
 def test_renamed_column_fails(scratch):

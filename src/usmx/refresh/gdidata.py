@@ -94,6 +94,16 @@ def _text(value) -> str | None:
     return None if text in ("<NA>", "nan", "NA") else text
 
 
+def _known(value, known: Iterable[str], what: str, where: str) -> str:
+    """A label cell that must be one of ``known``: a label the project has not mapped stops
+    the refresh (a renamed category is mapped on purpose, never dropped)."""
+    text = _text(value)
+    if text not in known:
+        raise RefreshError(f"{where}: unknown {what} {text!r}; known: {sorted(known)} "
+                           "(the source's categories have changed)")
+    return text
+
+
 @dataclass(frozen=True)
 class Dataset:
     """One dataset of the package and how its rows become the project's figures."""
@@ -126,10 +136,7 @@ def _returns(row: dict, where: str, keep: Iterable[str]) -> list[dict] | None:
     nat = _text(row["nat"])
     if nat not in keep:
         return None
-    kind = _text(row["type"])
-    if kind not in RETURN_TYPES:
-        raise RefreshError(f"{where}: unknown type {kind!r}; known: {sorted(RETURN_TYPES)} "
-                           "(the source's categories have changed)")
+    kind = _known(row["type"], RETURN_TYPES, "type", where)
     age, accompaniment, detail, code = RETURN_TYPES[kind]
     month = row["t"]
     return [_base(month=month, figure_id=f"upm324_{nat.lower()}_{code}_{month.replace('-', '_')}",
@@ -165,20 +172,10 @@ PRESENTED_AGES = {  # age -> (age group, accompaniment, id code)
 SEXES = ("female", "male")
 
 
-def _sex(value, where: str) -> str:
-    sex = _text(value)
-    if sex not in SEXES:
-        raise RefreshError(f"{where}: unknown sex {sex!r}; known: {list(SEXES)}")
-    return sex
-
-
 def _presented_by_age(row: dict, where: str, keep: Iterable[str]) -> list[dict]:
-    age = _text(row["age"])
-    if age not in PRESENTED_AGES:
-        raise RefreshError(f"{where}: unknown age {age!r}; known: {sorted(PRESENTED_AGES)} "
-                           "(the source's categories have changed)")
+    age = _known(row["age"], PRESENTED_AGES, "age", where)
     group, accompaniment, code = PRESENTED_AGES[age]
-    sex, month = _sex(row["sex"], where), row["t"]
+    sex, month = _known(row["sex"], SEXES, "sex", where), row["t"]
     return [_base(month=month,
                   figure_id=f"upm313_{code}_{sex}_{month.replace('-', '_')}",
                   year_basis="calendar", reporter="INM_UPM", deporting_state="MEX",
@@ -203,14 +200,10 @@ def _returned_to_guatemala(row: dict, where: str, keep: Iterable[str]) -> list[d
     origin = _text(row["origin"])
     if origin is None:
         return None  # no deporting state named: not a figure the project can place
-    if origin not in ORIGINS:
-        raise RefreshError(f"{where}: unknown origin {origin!r}; known: {sorted(ORIGINS)}")
-    age = _text(row["age"])
-    if age not in RETURNED_AGES:
-        raise RefreshError(f"{where}: unknown age {age!r}; known: {sorted(RETURNED_AGES)} "
-                           "(the source's categories have changed)")
+    _known(origin, ORIGINS, "origin", where)
+    age = _known(row["age"], RETURNED_AGES, "age", where)
     group, accompaniment, code = RETURNED_AGES[age]
-    sex, month = _sex(row["sex"], where), row["t"]
+    sex, month = _known(row["sex"], SEXES, "sex", where), row["t"]
     return [_base(month=month,
                   figure_id=f"igm_{origin.lower()}_{code}_{sex}_{month.replace('-', '_')}",
                   year_basis="calendar", reporter="GTM_GOV", deporting_state=ORIGINS[origin],
@@ -222,9 +215,10 @@ def _returned_to_guatemala(row: dict, where: str, keep: Iterable[str]) -> list[d
 
 # --- CBP: Southwest land border encounters (US Border Patrol, unaccompanied children) ------
 
-# CBP renamed its category for unaccompanied children in October 2021; both labels are the
-# one measure (the rename is stated in every sum that joins them: usmx.domains.monthly).
-UAC_CATEGORIES = {"UC / Single Minors": "to September 2021", "UAC": "from October 2021"}
+# CBP's category for unaccompanied children under its old and its new label (which months
+# carry which differs between CBP's releases and IOM's copy); both are the one measure (the
+# rename is stated in every sum that joins them: usmx.domains.monthly).
+UAC_CATEGORIES = ("UC / Single Minors", "UAC")
 OTHER_DEMOGRAPHICS = ("Single Adults", "FMUA", "Accompanied Minors")  # read, not kept
 ENCOUNTERS = {("Title 8", "Apprehensions"): ("uac_apprehensions", "t8"),
               ("Title 42", "Expulsions"): ("uac_expulsions", "t42")}

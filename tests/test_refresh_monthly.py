@@ -12,13 +12,13 @@ import pytest
 import rdata
 import requests
 import responses
-from test_refresh import fingerprint
+from test_refresh import TODAY, run
+from test_refresh import _fails as refresh_fails
 
 from usmx import build, refresh
 from usmx.engine import snapshots
 from usmx.refresh import gdidata
 
-TODAY = dt.date(2030, 1, 15)
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
@@ -84,13 +84,6 @@ def mock_gdidata(rsps, files=None, commit=SHA):
                  content_type="application/octet-stream")
 
 
-def run(paths, names):
-    lines = []
-    refresh.refresh(paths, names, http=refresh.session(backoff=0), today=TODAY,
-                    out=lines.append)
-    return lines
-
-
 def test_gdidata_success_snapshots_sums_and_carried_figures(scratch):
     with responses.RequestsMock() as rsps:
         mock_gdidata(rsps)
@@ -128,13 +121,9 @@ def test_gdidata_success_snapshots_sums_and_carried_figures(scratch):
 
 
 def _fails(scratch, register, words, names=("upm_returns",)):
-    before = fingerprint(scratch)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        register(rsps)
-        with pytest.raises(refresh.RefreshError) as exc:
-            run(scratch, list(names))
-    assert words in str(exc.value)
-    assert fingerprint(scratch) == before, "a failed refresh must leave data/raw untouched"
+    """test_refresh's check of a failed refresh (its words named, data/raw untouched), for
+    the monthly sources."""
+    refresh_fails(scratch, register, words, names)
 
 
 def test_renamed_category_fails(scratch):

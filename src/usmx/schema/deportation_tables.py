@@ -163,6 +163,7 @@ ALL_AGES_BY_YEAR = Table(
 )
 
 _BY_NAME = {f.name: f for f in DEPORTATIONS_RAW.fields}
+_SERIES_BY_NAME = {f.name: f for f in _SERIES_FIELDS}
 MONTHLY = Table(
     name="deportations_monthly",
     path="data/processed/deportations_monthly.csv",
@@ -198,15 +199,8 @@ MONTHLY_SUMS = Table(
         Field("rollup", "string", "The declared sum it comes from (usmx.domains.monthly)"),
         Field("source_id", "string", "The source of every month summed"),
         Field("reporter", "string", "Who counted", codes=REPORTERS, codes_name="reporter"),
-        Field("deporting_state", "string", "Acting state", codes=DEPORTING_STATES,
-              codes_name="deporting state"),
-        Field("nationality", "string", "Nationality", codes=NATIONALITIES,
-              codes_name="nationality"),
-        Field("measure", "string", "What is counted", codes=MEASURES, codes_name="measure"),
-        Field("age_group", "string", "Ages counted", codes=AGE_GROUPS, codes_name="age group"),
-        Field("accompaniment", "string", "Accompaniment", codes=ACCOMPANIMENTS,
-              codes_name="accompaniment"),
-        Field("unit", "string", "People, events or cases", codes=UNITS, codes_name="unit"),
+        *(_SERIES_BY_NAME[name] for name in ("deporting_state", "nationality", "measure",
+                                             "age_group", "accompaniment", "unit")),
         Field("year_basis", "string", "The year the months are summed into", codes=YEAR_BASES,
               codes_name="year basis"),
         Field("year", "integer", "Calendar or US fiscal year, per year_basis", minimum=FY_MIN,

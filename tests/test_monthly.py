@@ -247,3 +247,16 @@ def test_notebook_views_of_mexicos_monthly_count(repo):
     years = views.mexico_child_returns_by_year(record, raw=True)
     assert years.loc[2016, "GTM"] == 16_726 and years.loc[2016, "status"] == "complete"
     assert years.loc[2025, "status"] == "partial (4 months)"
+
+
+@pytest.mark.parametrize(("first", "last", "marked"), [
+    (None, None, ["US-Mexico agreement,\nJune 2019", "Bicentennial Framework,\nOctober 2021"]),
+    (2020, 2025, ["Bicentennial Framework,\nOctober 2021"]),
+    (2019, 2019, ["US-Mexico agreement,\nJune 2019"]),
+    (2015, 2018, []),
+])
+def test_monthly_chart_marks_the_events_of_its_years(repo, first, last, marked):
+    from usmx.charts.monthly_chart import mexico_child_returns_spec
+
+    spec = mexico_child_returns_spec(processed.load(repo), first, last)
+    assert [rule.label for panel in spec.panels for rule in panel.rules] == marked

@@ -61,9 +61,8 @@ def mexico_child_returns_spec(record: ProcessedTables, first: int | None = None,
     peak = data.sort_values(["value", "month"]).iloc[-1] if len(data) else None
     peak_text = ("" if peak is None else f" The highest month is {peak['label']}'s "
                  f"{int(peak['value']):,} in {peak['month']}.")
-    rules = tuple(event_rule(record, event, label, side) for event, label, side in EVENTS
-                  if first <= int(record["events"].set_index("event_id").loc[event, "date"][:4])
-                  <= last)
+    rules = tuple(rule for rule in (event_rule(record, *event) for event in EVENTS)
+                  if first <= int(rule.x) <= last)  # x runs from the event's year on
     panel = Panel(marks=tuple(marks), rules=rules, years=(first, last),
                   scale=Scale(bottom=0, headroom=1.3),
                   ylabel="Children returned in the month (events)",

@@ -236,3 +236,15 @@ def test_no_real_network():
     """The test suite's guard makes any real connection fail."""
     with pytest.raises(RuntimeError, match="must not use the network"):
         requests.get("https://api.worldbank.org/v2/country", timeout=1)
+
+
+def test_the_build_reads_every_deportation_snapshot_the_refresh_writes():
+    """The build lists the deportation snapshots it reads (usmx.domains.deportations) apart
+    from the refresh's sources: the two lists must name the same sources."""
+    from usmx import schema
+    from usmx.domains import deportations, monthly
+
+    written = {name for name, source in refresh.SOURCES.items()
+               if source.table is schema.DEPORTATIONS_SNAPSHOT}
+    assert written == set(deportations.SNAPSHOT_SOURCES)
+    assert set(monthly.MONTHLY_SOURCES) == written - {"unhcr_asylum"}

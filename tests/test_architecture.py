@@ -23,7 +23,7 @@ STAGES = {
     "usmx.analysis": 4,
     "usmx.charts": 5,
     "usmx.publish": 6,
-    "usmx.build": 7, "usmx.refresh": 7,
+    "usmx.build": 7, "usmx.tasks": 7, "usmx.refresh": 7,
     "usmx.cli": 8, "usmx.__main__": 8,
 }
 FORBIDDEN = {("usmx.analysis", "usmx.domains"), ("usmx.charts", "usmx.domains")}

@@ -12,7 +12,7 @@ import pytest
 
 from usmx import schema
 from usmx.analysis import processed
-from usmx.charts import CHARTS, style, theme
+from usmx.charts import CHARTS, sources, theme
 from usmx.charts.render import render
 from usmx.charts.theme import house_style
 
@@ -40,7 +40,7 @@ def texts(fig, gid_prefix=None):
 
 def test_every_chart_has_title_source_line_and_credit(figs, t):
     for name, fig in figs.items():
-        meta = fig.usmx
+        meta = fig.meta
         assert meta.id == name
         assert " ".join(texts(fig, "usmx-title")) == meta.title
         footer = " ".join(texts(fig, "usmx-footer"))
@@ -49,7 +49,7 @@ def test_every_chart_has_title_source_line_and_credit(figs, t):
         # the source line is built from the registry: every source of the data drawn is
         # named, or counted under its originator; the manifest lists them all
         registry = t["sources_processed"].set_index("source_id")
-        ids = set(style.ids_from(meta.data))
+        ids = set(sources.ids_from(meta.data))
         assert {d["source_id"] for d in meta.source_details} == ids
         names = {registry.loc[i, "attribution_short"] for i in ids}
         named = {n for n in names if n in meta.source_line}
@@ -64,7 +64,7 @@ def test_every_chart_has_title_source_line_and_credit(figs, t):
 
 def test_source_line_reads_originator_then_carrier(figs):
     """Written out by hand, not rebuilt by the code under test."""
-    assert figs["uac-apprehensions"].usmx.source_line == (
+    assert figs["uac-apprehensions"].meta.source_line == (
         "Source: CBP (2016); CBP (2018); CBP (2020); CBP via IOM-GDI (2025); World Bank WDI; "
         "CBP, via CUNY course copy (2015), Latino USA (2016).")
 
@@ -77,19 +77,20 @@ def test_source_line_rules():
         "originators": ["CBP", "MPI", "CBP", "CBP", "CBP", "CBP", "CONGRESS;INM_UPM"],
         "carrier_kind": ["originator", "research", "research", "news", "news", "news",
                          "official_reprint"],
+        "url": [""] * 7,
     })
-    line = style.source_line(registry["source_id"], registry)
+    line = sources.source_line(sources.source_entries(registry["source_id"], registry))
     # own documents first, alphabetically; a research body's own report named once;
     # past three carriers the rest are counted; two originators are both named
     assert line == ("Source: CBP (2018); MPI (2015); CBP, via AP (2015), NYT (2014), "
                     "2 others; US Congress, INM/UPM, via CRS IF10215 (2015).")
     with pytest.raises(KeyError, match="NOPE"):
-        style.source_line(["NOPE"], registry)
+        sources.source_entries(["NOPE"], registry)
 
 
 def test_mixed_year_bases_and_units_are_noted_in_the_pixels(figs):
     for fig in figs.values():
-        data = fig.usmx.data
+        data = fig.meta.data
         footer = " ".join(texts(fig, "usmx-footer"))
         if "year_basis" in data and data["year_basis"].dropna().nunique() > 1:
             assert "fiscal years (October-September)" in footer
@@ -135,8 +136,8 @@ def test_funding_bars_draw_the_best_table(figs, t):
 
 def test_one_year_is_drawn_the_same_on_every_chart(figs):
     """FY2017 (and every year) carries the same figures on both funding charts."""
-    a = figs["merida-by-account"].usmx.data
-    b = figs["funding-vs-child-deportations"].usmx.data
+    a = figs["merida-by-account"].meta.data
+    b = figs["funding-vs-child-deportations"].meta.data
     b = b[b["panel"] == "US money for Mexico"]
     left = a[["fiscal_year", "account", "amount_usd", "drawn_as"]].astype(str).values.tolist()
     right = b[["year", "label", "value", "drawn_as"]].astype(str).values.tolist()
@@ -166,7 +167,7 @@ def test_merida_outline_for_total_without_split(figs):
 def test_official_share_of_the_money_drawn(figs, t):
     """Issue 9's goal: at least 90 % of the funding values drawn rest on official sources."""
     kinds = t["sources_processed"].set_index("source_id")["kind"]
-    drawn = figs["merida-by-account"].usmx.data.dropna(subset=["amount_usd"])
+    drawn = figs["merida-by-account"].meta.data.dropna(subset=["amount_usd"])
     official = [all(kinds[i] == "official" for i in ids.split(";"))
                 for ids in drawn["source_ids"]]
     assert sum(official) / len(official) >= 0.9
@@ -177,13 +178,13 @@ def test_child_panels_and_series(figs):
     titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
     assert titles == ["Guatemala", "Honduras", "El Salvador", "All nationalities (own scale)",
                       "Mexican children (own scale)"]
-    data = fig.usmx.data
+    data = fig.meta.data
     assert set(data["panel"]) == {"Guatemala", "Honduras", "El Salvador",
                                   "All nationalities", "Mexico"}
     assert data["value"].notna().all()  # only published or derived values are drawn
     # the three countries share one scale, and the scale is said in the subtitle
     tops = {ax.get_ylim()[1] for ax in fig.axes[:3]}
-    assert len(tops) == 1 and "share one scale" in fig.usmx.subtitle
+    assert len(tops) == 1 and "share one scale" in fig.meta.subtitle
     # who returned the children sets the colour: Mexico vermillion, the US blue
     colors = {ln.get_label(): ln.get_color() for ax in fig.axes for ln in ax.get_lines()
               if not ln.get_label().startswith("_")}
@@ -233,7 +234,7 @@ def test_mexico_vs_us_headlines_are_true_of_every_year(figs):
     assert statements[0] == ("Mexico higher in 2015, 2023, 2024, the US in 2010, 2014, "
                              "2016-2018, 2020-2022")
     assert statements[1] == "Mexico higher in every year compared (2014, 2016-2019)"
-    data = fig.usmx.data
+    data = fig.meta.data
     for text, (panel, group) in zip(statements, data.groupby("panel", sort=False),
                                     strict=True):
         for year, here in group[group["value"].notna()].groupby("year"):
@@ -244,7 +245,7 @@ def test_mexico_vs_us_headlines_are_true_of_every_year(figs):
                     text.startswith("Mexico higher in ")
                     and int(year) in _years_in(text.split(", the US in")[0]))
                 assert said_higher == (mx.iloc[0] > us.iloc[0]), (panel, year, text)
-    assert "overtook" not in fig.usmx.title and "unaccompanied" in fig.usmx.subtitle
+    assert "overtook" not in fig.meta.title and "unaccompanied" in fig.meta.subtitle
     assert data.loc[data["panel"] == "Children apprehended", "overtakes"].iloc[0] == 2015
     # one hue per side: Mexico vermillion, the US blue; lines within a side differ in style
     for ax in fig.axes:
@@ -268,7 +269,7 @@ def test_no_bar_is_clipped_and_no_legend_covers_data(t):
 
 
 def _assert_bars_and_legends_clear(fig, name, years) -> None:
-    from usmx.charts.style import _heights_between
+    from usmx.charts.page import _heights_between
 
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
@@ -292,9 +293,9 @@ def test_scoreboard_uses_labels_and_an_axis_fitted_to_the_data(figs, t):
     ticks = [tick.get_text() for tick in ax.get_yticklabels()]
     assert not any("_" in tick for tick in ticks)  # no internal ids such as merida_112m
     assert ticks[-1].startswith("Mérida supplied $112M in arms and equipment")
-    shares = fig.usmx.data["record_share_pct"].dropna()
+    shares = fig.meta.data["record_share_pct"].dropna()
     assert shares.max() <= ax.get_xlim()[1] <= shares.max() * 1.25
-    assert set(fig.usmx.data["label"]) == set(t["claims"]["label"])
+    assert set(fig.meta.data["label"]) == set(t["claims"]["label"])
 
 
 def test_footer_names_the_project_and_licence_not_a_folder(figs):
@@ -355,7 +356,7 @@ def test_svg_keeps_text_as_text(exported, figs):
     for name, fig in figs.items():
         svg = (a / f"{name}.svg").read_text(encoding="utf-8")
         assert "<text" in svg
-        assert fig.usmx.title.split(",")[0] in svg
+        assert fig.meta.title.split(",")[0] in svg
         assert "Source: " in svg
 
 
@@ -379,7 +380,7 @@ def test_manifest_and_data_files(exported, figs):
     for entry in manifest:
         assert entry["alt_text"] and entry["sources"] and entry["source_line"]
         data = pd.read_csv(a / entry["files"]["csv"])
-        assert len(data) == len(figs[entry["id"]].usmx.data)
+        assert len(data) == len(figs[entry["id"]].meta.data)
 
 
 def test_render_in_notebooks_shows_png_with_alt_text(figs):
@@ -389,44 +390,14 @@ def test_render_in_notebooks_shows_png_with_alt_text(figs):
     assert metadata == {"image/png": {"width": 825}}  # 7.5 in at screen size
 
 
-def test_notebooks_show_the_exported_png_of_the_same_spec_only(scratch, monkeypatch):
-    """A notebook shows the very PNG the report's export wrote for the same chart (found
-    by its spec, checked by its bytes), and draws it when anything differs."""
-    from usmx import build
-    from usmx.charts.exporting import ALL_FORMATS, export_all
-    from usmx.charts.i18n import LANGUAGES, language
-    from usmx.engine.stamps import Stamps
-
-    monkeypatch.setenv("USMX_ROOT", str(scratch.root))
-    build.build(scratch)
-    record = processed.load(scratch)
-    stamps = Stamps(scratch.stamps)
-    tables = {t.name: scratch.root / t.path for t in schema.PROCESSED_TABLES}
-    export_all(record, scratch.figures, ["uac-apprehensions", "claims-scoreboard"],
-               formats=ALL_FORMATS, langs=LANGUAGES, stamps=stamps, table_paths=tables)
-    stamps.save()
-    exported = (scratch.figures / "uac-apprehensions.png").read_bytes()
-    same = CHARTS["uac-apprehensions"](record)
-    assert same._repr_mimebundle_()[0]["image/png"] == exported == render(same, "png")
-    with language("es"):
-        spanish = CHARTS["claims-scoreboard"](record)
-    assert spanish._repr_mimebundle_()[0]["image/png"] == \
-        (scratch.figures / "es" / "claims-scoreboard.png").read_bytes()
-    other = CHARTS["uac-apprehensions"](record, 2010, 2016)  # another spec: drawn
-    assert style._exported_png(other) is None
-    assert other._repr_mimebundle_()[0]["image/png"] == render(other, "png") != exported
-    (scratch.figures / "uac-apprehensions.png").write_bytes(exported[:-1] + b"\0")
-    assert style._exported_png(same) is None  # a file changed after the export: drawn
-
-
 def test_render_svg_metadata(figs):
-    svg = render(figs["uac-apprehensions"], "svg").decode()
+    svg = render(figs["uac-apprehensions"], "svg", figs["uac-apprehensions"].meta).decode()
     assert "<dc:title>Unaccompanied children apprehended" in svg
 
 
 def test_uac_rates_panel_draws_the_table_rates(figs, t):
     fig = figs["uac-apprehensions"]
-    data = fig.usmx.data
+    data = fig.meta.data
     rates = data[data["panel"].str.startswith("Per 100,000")]
     c = t["child_deportations_by_year"].set_index(["series", "year", "nationality"])
     gtm = rates[(rates["nationality"] == "GTM") & (rates["year"] == 2014)].iloc[0]
@@ -434,69 +405,11 @@ def test_uac_rates_panel_draws_the_table_rates(figs, t):
     assert gtm["value"] == pytest.approx(303.6)  # 17,057 children / 5.6 million aged 0-14
     assert "wdi24206_pop0014_gtm_2014" in gtm["figure_ids"]
     assert set(rates["nationality"]) == {"GTM", "HND", "SLV", "MEX"}  # no rate for "all"
-    assert "World Bank WDI" in fig.usmx.source_line
-    assert any("calendar-year population" in n for n in fig.usmx.notes)
+    assert "World Bank WDI" in fig.meta.source_line
+    assert any("calendar-year population" in n for n in fig.meta.notes)
     lower = fig.axes[1]
     assert {ln.get_label() for ln in lower.get_lines() if not ln.get_label().startswith("_")
             } >= {"Guatemala", "Honduras", "El Salvador", "Mexico"}
-
-
-@pytest.mark.parametrize("char", ["A", "\u2212", "\u2192"])  # Latin, minus sign, arrow
-def test_pdf_font_subset_keeps_the_glyphs_asked_for(char, tmp_path, monkeypatch):
-    """The lean PDF subsetter reads a cached Latin-1 copy of the font (an arrow is not in
-    it, so it falls back to the full font); either way the glyph ids matplotlib asks for
-    map to the right glyphs of the subset."""
-    from matplotlib.font_manager import findfont
-    from matplotlib.ft2font import FT2Font
-
-    from usmx.charts import render as rendering
-
-    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
-    path = findfont("DejaVu Sans")
-    full = FT2Font(path)
-    gid = full.get_char_index(ord(char))
-    with rendering._lean_subset(path, {gid}) as result:
-        new = result.glyph_index_map[gid]
-        assert result.font.getBestCmap()[ord(char)] == result.font.getGlyphOrder()[new]
-    assert list(tmp_path.glob("usmx-lean-fonts/*.ttf"))  # the cached copy was made
-
-
-def test_pdf_bytes_do_not_depend_on_the_font_cache(figs, tmp_path, monkeypatch):
-    """Cold cache, warm cache (its font subsets read, not made), a broken entry, or a cache
-    that cannot be written: the same PDF (a race between chart workers once made a
-    cold-cache export differ from a warm one)."""
-    fig = figs["merida-by-account"]
-    cache = tmp_path / "cache"
-    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(cache))
-    cold = render(fig, "pdf")
-    assert list(cache.glob("usmx-lean-fonts/*.ttf"))
-    assert len(list(cache.glob("usmx-lean-fonts/subsets/*.bin"))) == 2  # regular, bold
-    from fontTools import subset
-
-    def no_subsetting(*args, **kwargs):
-        raise AssertionError("a cached subset is read, not made again")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(subset.Subsetter, "subset", no_subsetting)
-        warm = render(fig, "pdf")
-    (next(cache.glob("usmx-lean-fonts/subsets/*.bin"))).write_bytes(b"\0\0\0\x09{broken")
-    repaired = render(fig, "pdf")  # an unreadable entry is made again
-    assert cold == repaired
-    blocked = tmp_path / "a-file"
-    blocked.write_text("not a folder")
-    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(blocked))
-    unwritable = render(fig, "pdf")
-    assert cold == warm == unwritable
-
-
-def test_the_font_subset_cache_keeps_only_the_newest(figs, tmp_path, monkeypatch):
-    from usmx.charts import render as rendering
-
-    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
-    monkeypatch.setattr(rendering, "_SUBSETS_KEPT", 3)
-    for name in ("merida-by-account", "uac-apprehensions"):  # 2 fonts each
-        render(figs[name], "pdf")
-    assert len(list(tmp_path.glob("usmx-lean-fonts/subsets/*.bin"))) == 3
 
 
 # -- parameters that work everywhere ----------------------------------------------------
@@ -559,7 +472,7 @@ def test_savefig_writes_what_export_writes(figs, tmp_path):
     fig = figs["uac-apprehensions"]
     fig.savefig(tmp_path / "chart.svg")
     data = (tmp_path / "chart.svg").read_bytes()
-    assert data == render(fig, "svg")
+    assert data == render(fig, "svg", fig.meta)
     assert b"<text" in data or b"font-family" in data  # text kept as text
 
 
@@ -571,11 +484,11 @@ def test_savefig_writes_to_an_open_file(figs, fmt):
     fig = figs["uac-apprehensions"]
     buf = io.BytesIO()
     fig.savefig(buf, **({"format": fmt} if fmt else {}))
-    assert buf.getvalue() == render(fig, fmt or "png")
+    assert buf.getvalue() == render(fig, fmt or "png", fig.meta)
     other = io.BytesIO()
     fig.savefig(other, format="png", dpi=50)  # other options: matplotlib's own drawing
     assert other.getvalue().startswith(b"\x89PNG") and len(other.getvalue()) < len(
-        buf.getvalue() if fmt == "png" else render(fig, "png"))
+        buf.getvalue() if fmt == "png" else render(fig, "png", fig.meta))
 
 
 def test_every_notebook_passes_its_parameters_to_its_charts():
@@ -631,7 +544,7 @@ def _english_phrases():
 
 
 def _all_texts(fig) -> list[str]:
-    meta = fig.usmx
+    meta = fig.meta
     found = [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
     found += [tick.get_text() for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
               for tick in axis.get_majorticklabels()]
@@ -651,7 +564,7 @@ def test_every_chart_has_a_spanish_edition_with_no_english_left(figs_es, t):
         for phrase in phrases:
             hits = [x for x in texts_es if phrase in x.replace("\n", " ")]
             assert not hits, (name, phrase, hits[:1])
-        assert fig.usmx.source_line.startswith("Fuente: ")
+        assert fig.meta.source_line.startswith("Fuente: ")
         fiscal = [x for x in texts_es if re.search(r"\bFY\d", x)]
         assert not fiscal, (name, fiscal[:2])  # the table writes US fiscal years "AF"
         assert "Gráfico:" in " ".join(texts(fig, "usmx-credit"))
@@ -780,7 +693,7 @@ def test_value_labels_clear_of_each_other_points_ticks_and_rules(figs, figs_es, 
     for fig in editions:
         written += sum((x.get_gid() or "").startswith("value-") for ax in fig.axes
                        for x in ax.texts)
-        assert not _value_label_clashes(fig), (fig.usmx.id, _value_label_clashes(fig)[:3])
+        assert not _value_label_clashes(fig), (fig.meta.id, _value_label_clashes(fig)[:3])
     assert written > 50
 
 
@@ -806,7 +719,7 @@ def test_no_two_legend_entries_look_alike(figs, figs_es):
             labels = [t.get_text() for t in legend.get_texts()]
             seen: dict = {}
             for symbol, label in zip(symbols, labels, strict=True):
-                assert symbol not in seen, (fig.usmx.id, label, seen.get(symbol))
+                assert symbol not in seen, (fig.meta.id, label, seen.get(symbol))
                 seen[symbol] = label
 
 
@@ -858,7 +771,7 @@ def test_no_text_runs_over_another(figs, figs_es, t):
                 for (a, box_a), (b, box_b) in itertools.combinations(drawn, 2)
                 if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 1
                 and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 1]
-        assert not over, (fig.usmx.id, over[:3])
+        assert not over, (fig.meta.id, over[:3])
 
 
 def test_no_rule_cuts_through_a_text(figs, figs_es, t):
@@ -887,29 +800,15 @@ def test_no_rule_cuts_through_a_text(figs, figs_es, t):
                         id(text) not in grounded and any(
                         box.x0 + 1 < x < box.x1 - 1 and box.y0 < y1 and y0 < box.y1
                         for x in rules for y0, y1 in [(ax.bbox.y0, ax.bbox.y1)]):
-                    cut.append((fig.usmx.id, text.get_text()[:40]))
+                    cut.append((fig.meta.id, text.get_text()[:40]))
     assert not cut, cut[:5]
-
-
-def test_export_runs_the_callers_work_while_its_workers_draw(t, tmp_path):
-    """`meanwhile` (the report prepares its notebook workers there) runs once, in this
-    process, and the export is complete all the same."""
-    from usmx.charts.exporting import export_all
-
-    calls = []
-    written = export_all(t, tmp_path, ["uac-apprehensions", "claims-scoreboard"],
-                         formats=("svg", "csv"), meanwhile=lambda: calls.append(1))
-    assert calls == [1]
-    assert sorted(p.name for p in written) == [
-        "claims-scoreboard.csv", "claims-scoreboard.svg", "manifest.json",
-        "uac-apprehensions.csv", "uac-apprehensions.svg"]
 
 
 def test_numbers_in_words_carry_thousands_separators(figs, figs_es):
     """Alt text, notes and titles print 1,008.7 and 16,404, not 1008.7 or 16404."""
     bare = re.compile(r"(?<![\w,.])(\d{4,}\.\d|\d{5,})(?![\w,])")
     for fig in [*figs.values(), *figs_es.values()]:
-        meta = fig.usmx
+        meta = fig.meta
         for text in (meta.title, meta.subtitle, meta.description, meta.alt_text, *meta.notes):
             assert not bare.search(text), (meta.id, bare.search(text).group(), text[:120])
 
@@ -919,7 +818,7 @@ def test_percentages_print_one_way_in_both_languages(figs, figs_es):
     beside them."""
     spaced = re.compile(r"\d %")
     for fig in [*figs.values(), *figs_es.values()]:
-        meta = fig.usmx
+        meta = fig.meta
         texts = [meta.title, meta.subtitle, meta.description, meta.alt_text, *meta.notes,
                  *(t.get_text() for t in fig.findobj(matplotlib.text.Text))]
         found = [text[:80] for text in texts if spaced.search(text)]
@@ -929,6 +828,6 @@ def test_percentages_print_one_way_in_both_languages(figs, figs_es):
 def test_svg_text_names_a_fallback_of_close_metrics(figs):
     """SVG keeps text as text; a browser without DejaVu Sans falls back to fonts of close
     metrics (the same stack on every text), then to its own sans-serif."""
-    svg = render(figs["uac-apprehensions"], "svg").decode()
+    svg = render(figs["uac-apprehensions"], "svg", figs["uac-apprehensions"].meta).decode()
     stacks = set(re.findall(r"font-family: ([^;\"]+)", svg))
     assert stacks == {"'DejaVu Sans', 'Verdana', 'Bitstream Vera Sans', sans-serif"}

@@ -226,23 +226,6 @@ def test_a_single_claim_id_is_one_claim_not_letters(t):
     assert len(views.claims_table(t, raw=True)) == len(t["claims"])
 
 
-def test_a_forked_call_returns_its_value_or_raises_its_error():
-    """usmx.engine.forked: what the report's build in a child process relies on."""
-    from usmx.engine.forked import Forked
-    from usmx.rawio import DataError, Problem
-
-    assert Forked(lambda: {"written": [1, 2]}).result() == {"written": [1, 2]}
-    with pytest.raises(ZeroDivisionError):
-        Forked(lambda: 1 / 0).result()
-
-    def bad():
-        raise DataError([Problem("data/raw/funding.csv", 2, "amount_usd", "abc", "bad")])
-
-    with pytest.raises(DataError) as caught:
-        Forked(bad).result()
-    assert caught.value.problems[0].line == 2 and "funding.csv:2" in str(caught.value)
-
-
 def test_processed_tables_are_read_again_when_a_file_changes(scratch):
     """load() keeps the tables it read while their files stay the same; a rewritten file
     is read again, and each caller's frames are its own."""

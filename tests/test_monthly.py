@@ -226,9 +226,9 @@ def test_a_country_added_to_the_table_reaches_the_tables_and_the_charts(scratch)
     fa = record["funding_series_by_fy"]
     assert "NIC" in set(fa.loc[fa["series"] == "foreign_assistance_totals", "recipient"])
     from usmx.charts import export
-    from usmx.charts.catalog import SPECS
+    from usmx.charts.catalog import CHARTS
 
-    spec = SPECS["child-deportations"](record, countries=("NIC",))
+    spec = CHARTS["child-deportations"].spec(record, countries=("NIC",))
     assert "Nicaragua" in [p.title for p in spec.panels]
     assert export(record, only="uac-apprehensions", countries="NIC", formats="csv",
                   lang="es", outdir=scratch.root / "out")

@@ -1,19 +1,17 @@
-"""The renderer's shortcuts give what matplotlib gives: text measured once per process
-(usmx.charts.textmetrics), and PNGs that are the PDF rasterized (usmx.charts.render)."""
+"""PNGs that are the PDF rasterized by PDFium and encoded by Pillow, with their texts and
+resolution (usmx.charts.render)."""
 
 from __future__ import annotations
 
 import io
 import zlib
 
-import matplotlib.text
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from usmx.charts import textmetrics
 from usmx.charts.render import png_bytes, render
 from usmx.charts.theme import house_style
 
@@ -25,60 +23,6 @@ def _figure_with_texts():
              fig.text(0.1, 0.5, "1,008.7 per 100,000", fontsize=7, fontweight="bold"),
              fig.text(0.9, 0.2, "Fuente: CBP; INM/UPM", fontsize=12, ha="right")]
     return fig, texts
-
-
-def test_a_text_measures_the_same_in_every_renderer_and_scales_with_resolution():
-    """Inside the house style a text is measured once, in points, and each renderer gets
-    it in its own units: Agg's pixels at any dpi, PDF and SVG points."""
-    from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
-
-    fig, texts = _figure_with_texts()
-    with house_style():
-        for text in texts:
-            wide = text.get_window_extent(fig.canvas.get_renderer())  # 100 dpi
-            points = textmetrics.points(text.get_text(), text.get_fontproperties())
-            assert wide.width == pytest.approx(points[0] * 100 / 72, abs=0.01)
-            renderer = RendererPdf(PdfFile(io.BytesIO()), 72, 2 * 72, 4 * 72)
-            assert matplotlib.text._get_text_metrics_with_cache(
-                renderer, text.get_text(), text.get_fontproperties(), False, 72) == points
-            # the PDF backend's own measurement, unhinted at 72 dpi, is the same number
-            assert renderer.get_text_width_height_descent(
-                text.get_text(), text.get_fontproperties(), False) == pytest.approx(points)
-    assert matplotlib.text._get_text_metrics_with_cache is textmetrics._ORIGINAL
-
-
-def test_measurements_do_not_depend_on_what_was_measured_before():
-    """A pure function of the text, its font and the font settings: a chart measures the
-    same whether another chart (or another size of the same font) came first."""
-    from matplotlib.font_manager import FontProperties
-
-    with house_style():
-        small, large = FontProperties(size=7), FontProperties(size=12)
-        first = textmetrics.points("Guatemala 2014", small)
-        textmetrics._MEASURED.clear()
-        textmetrics.points("Guatemala 2014", large)
-        assert textmetrics.points("Guatemala 2014", small) == first
-        assert textmetrics.points("Guatemala 2014", large)[0] == pytest.approx(
-            first[0] * 12 / 7, rel=0.01)
-    # other font settings are another key, never a stale answer
-    with house_style(), matplotlib.rc_context({"font.sans-serif": ["DejaVu Sans Mono"]}):
-        mono = textmetrics.points("Guatemala 2014", FontProperties(size=7))
-    assert mono != first
-
-
-def test_mathtext_and_other_renderers_are_left_to_matplotlib(monkeypatch):
-    calls = []
-    monkeypatch.setattr(textmetrics, "_ORIGINAL",
-                        lambda *args: calls.append(args[1]) or (1.0, 2.0, 0.5))
-    from matplotlib.backend_bases import RendererBase
-
-    prop = matplotlib.font_manager.FontProperties(size=8)
-    with house_style():
-        assert textmetrics._metrics(RendererBase(), "plain", prop, False, 72) == \
-            (1.0, 2.0, 0.5)
-        assert textmetrics._metrics(FigureCanvasAgg(Figure()).get_renderer(), "$x^2$", prop,
-                                    True, 100) == (1.0, 2.0, 0.5)
-    assert calls == ["plain", "$x^2$"]
 
 
 def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
@@ -96,10 +40,10 @@ def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
 def test_png_is_the_pdf_drawn_at_200_dpi_with_its_texts_and_resolution():
     fig, _ = _figure_with_texts()
     fig.add_axes((0.1, 0.1, 0.5, 0.3)).plot([0, 1, 2], [2, 0, 1], marker="o")
-    fig.usmx = type("Meta", (), {"id": "t", "title": "Niños — title", "alt_text": "Alt ü",
-                                 "source_line": "Fuente: CBP"})()
-    png = render(fig, "png")
-    assert png == render(fig, "png", pdf=render(fig, "pdf"))  # one drawing, made once
+    meta = type("Meta", (), {"id": "t", "title": "Niños — title", "alt_text": "Alt ü",
+                             "source_line": "Fuente: CBP"})()
+    png = render(fig, "png", meta)
+    assert png == render(fig, "png", meta, pdf=render(fig, "pdf", meta))  # one drawing, made once
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     kinds = [kind for kind, _ in _chunks(png)]
     assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and b"pHYs" in kinds
@@ -126,9 +70,8 @@ def test_png_has_the_figures_size_when_its_height_is_a_hair_over_whole_pixels():
     """6.04 in at 200 dpi is 1208 pixels; PDFium, given the page in points, drew 1209."""
     fig = Figure(figsize=(7.5, 6.04))
     fig.text(0.5, 0.5, "x")
-    fig.usmx = type("Meta", (), {"id": "t", "title": "t", "alt_text": "a",
-                                 "source_line": "s"})()
-    with Image.open(io.BytesIO(render(fig, "png"))) as img:
+    meta = type("Meta", (), {"id": "t", "title": "t", "alt_text": "a", "source_line": "s"})()
+    with Image.open(io.BytesIO(render(fig, "png", meta))) as img:
         assert img.size == (1500, 1208)
 
 

@@ -11,7 +11,8 @@ ARCHITECTURE.md has the flow and the rule):
     4  analysis/               the processed record: loading, comparisons, claims, views
     5  charts/                 publication charts
     6  publish/                README section, notebook reports, notebook stripping
-    7  build.py, refresh/      the build pipeline; downloads into dated snapshots
+    7  build.py, tasks.py,     the build pipeline; the report as one task graph (doit);
+       refresh/                downloads into dated snapshots
     8  cli.py, __main__.py     ``python -m usmx ...``
 """
 

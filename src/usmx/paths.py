@@ -70,11 +70,6 @@ class Paths:
         return self.reports / "figures"
 
     @property
-    def stamps(self) -> Path:
-        """What each report output was made from (usmx.engine.stamps)."""
-        return self.reports / ".usmx-stamps.json"
-
-    @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 

@@ -12,7 +12,7 @@ from usmx.schema import COUNTRY_NAMES
 
 
 def _table(record: ProcessedTables) -> pd.DataFrame:
-    return dict.__getitem__(record, "countries")  # a lookup, not a read of the data
+    return record["countries"]
 
 
 def studied(record: ProcessedTables, group: str | None = None) -> tuple[str, ...]:
@@ -56,7 +56,7 @@ def latest_year(record: ProcessedTables, pairs, table: str | None = None) -> int
     names_ = [table] if table else ["child_deportations_by_year",
                                     "deportations_all_ages_by_year"]
     for frame_name in names_:
-        frame = dict.__getitem__(record, frame_name)
+        frame = record[frame_name]
         for series, nationality in pairs:
             rows = frame[(frame["series"] == series) & (frame["nationality"] == nationality)
                          & frame["value"].notna()]

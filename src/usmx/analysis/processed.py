@@ -7,12 +7,9 @@ notebooks read (``data = processed.load()``).
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 
 from usmx import schema
-from usmx.engine.stamps import TRACK_ENV, Reads
 from usmx.paths import Paths, project_paths
 from usmx.rawio import DataError, Problem, recover
 
@@ -36,15 +33,13 @@ def load(paths: Paths | None = None) -> ProcessedTables:
                                                  for f in table.fields},
                                     keep_default_na=False, na_values=[""])
             for table, path in zip(schema.PROCESSED_TABLES, files, strict=True)})
-    out = Reads() if os.environ.get(TRACK_ENV) else {}  # a report run records the reads
-    for name, frame in _LOADED["frames"].items():  # each caller its own frames
-        out[name] = frame.copy(deep=False)  # (copy-on-write: an edit stays the caller's)
-    return out
+    # each caller its own frames (copy-on-write: an edit stays the caller's)
+    return {name: frame.copy(deep=False) for name, frame in _LOADED["frames"].items()}
 
 
 # The tables last read, keyed by the files' names, inodes, modification times and sizes:
-# a notebook worker forked from the report, or a second load() in a session, does not
-# parse them again.
+# a second load() in a session (or in a worker drawing several charts) does not parse them
+# again.
 _LOADED: dict = {}
 
 

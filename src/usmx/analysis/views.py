@@ -14,17 +14,10 @@ from usmx.schema import VERDICT_LABELS
 
 
 def covered_years(record: ProcessedTables) -> list[int]:
-    """Every year a preferred table holds (funding fiscal years, deportation years).
-
-    Read without counting as a read of those tables (``dict.__getitem__``): the years only
-    check parameters, so a chart or notebook is not redone because a table it does not
-    draw changed (see usmx.engine.stamps)."""
-    def table(name):
-        return dict.__getitem__(record, name)
-
-    years = set(table("funding_series_by_fy")["fiscal_year"].dropna().astype(int))
+    """Every year a preferred table holds (funding fiscal years, deportation years)."""
+    years = set(record["funding_series_by_fy"]["fiscal_year"].dropna().astype(int))
     for name in ("child_deportations_by_year", "deportations_all_ages_by_year"):
-        years |= set(table(name)["year"].dropna().astype(int))
+        years |= set(record[name]["year"].dropna().astype(int))
     return sorted(years)
 
 

@@ -1,39 +1,79 @@
-"""Every publication chart by its id (the file name of its exports): ``SPECS`` computes
-the chart as data (``usmx.charts.spec``), ``CHARTS`` draws it (a Figure)."""
+"""Every publication chart, listed once: its id (the file name of its exports), the
+function that computes it as data (``usmx.charts.spec``), the processed tables that
+function reads (it is given those and no others, so the list cannot fall behind the code;
+the report reruns a chart when one of them changes) and, for a chart drawn by country,
+the group of data/raw/countries.csv whose studied countries it may show."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from usmx.analysis.processed import ProcessedTables
 from usmx.charts import child_charts, claims_chart, funding_charts, monthly_chart
-from usmx.charts.child_charts import child_deportations, mexico_vs_us, uac_apprehensions
-from usmx.charts.claims_chart import claims_scoreboard
-from usmx.charts.funding_charts import funding_vs_child_deportations, merida_by_account
-from usmx.charts.monthly_chart import mexico_child_returns
+from usmx.charts.draw import draw
+from usmx.charts.page import ChartFigure
+from usmx.charts.spec import ChartSpec
 
-CHARTS = {
-    "merida-by-account": merida_by_account,
-    "child-deportations": child_deportations,
-    "funding-vs-child-deportations": funding_vs_child_deportations,
-    "uac-apprehensions": uac_apprehensions,
-    "mexico-child-returns": mexico_child_returns,
-    "mexico-vs-us": mexico_vs_us,
-    "claims-scoreboard": claims_scoreboard,
-}
 
-# The countries a chart drawn by country may show: the studied countries of a group of
-# data/raw/countries.csv (None: every studied country).
-COUNTRY_GROUPS = {
-    "child-deportations": "central_america",
-    "funding-vs-child-deportations": "central_america",
-    "uac-apprehensions": None,
-    "mexico-child-returns": "central_america",
-}
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    make: Callable[..., ChartSpec]
+    reads: tuple[str, ...]
+    country_group: str | None = None  # None: every studied country (charts by country)
 
-SPECS = {
-    "merida-by-account": funding_charts.merida_by_account_spec,
-    "child-deportations": child_charts.child_deportations_spec,
-    "funding-vs-child-deportations": funding_charts.funding_vs_child_deportations_spec,
-    "uac-apprehensions": child_charts.uac_apprehensions_spec,
-    "mexico-child-returns": monthly_chart.mexico_child_returns_spec,
-    "mexico-vs-us": child_charts.mexico_vs_us_spec,
-    "claims-scoreboard": claims_chart.claims_scoreboard_spec,
-}
+    def spec(self, record: ProcessedTables, *args, **options) -> ChartSpec:
+        """The chart as data, from the tables it reads (KeyError names one it reads
+        without declaring it)."""
+        return self.make(_Declared(record, self), *args, **options)
+
+    def __call__(self, record: ProcessedTables, *args, **options) -> ChartFigure:
+        """The chart drawn, in the language of the block (usmx.charts.i18n)."""
+        return draw(self.spec(record, *args, **options))
+
+    @property
+    def options(self) -> set[str]:
+        """The choices it honours: 'years' and 'countries' (read from its signature)."""
+        names = set(inspect.signature(self.make).parameters)
+        return ({"years"} if {"first", "last"} <= names else set()) | (
+            {"countries"} if "countries" in names else set())
+
+
+class _Declared(dict):
+    """The tables a chart declared, and a KeyError naming any other it asks for."""
+
+    def __init__(self, record: ProcessedTables, chart: Chart):
+        super().__init__((name, record[name]) for name in chart.reads)
+        self.chart = chart
+
+    def __missing__(self, name: str):
+        raise KeyError(f"chart {self.chart.id} reads table {name!r} but does not declare "
+                       f"it in usmx.charts.catalog (reads={self.chart.reads})")
+
+
+# Read by every chart: country names and colours, the sources registry; and by every chart
+# with a year axis, the tables whose years bound the year choices (views.covered_years).
+_EVERY = ("countries", "sources_processed")
+_YEARS = ("funding_series_by_fy", "child_deportations_by_year",
+          "deportations_all_ages_by_year")
+CATALOG = (
+    Chart("merida-by-account", funding_charts.merida_by_account_spec,
+          reads=(*_EVERY, *_YEARS, "merida_mexico_by_fy", "mexico_funding_by_fy")),
+    Chart("child-deportations", child_charts.child_deportations_spec,
+          reads=(*_EVERY, *_YEARS, "events"), country_group="central_america"),
+    Chart("funding-vs-child-deportations", funding_charts.funding_vs_child_deportations_spec,
+          reads=(*_EVERY, *_YEARS, "events", "merida_mexico_by_fy", "mexico_funding_by_fy"),
+          country_group="central_america"),
+    Chart("uac-apprehensions", child_charts.uac_apprehensions_spec,
+          reads=(*_EVERY, *_YEARS, "events", "conflicts")),
+    Chart("mexico-child-returns", monthly_chart.mexico_child_returns_spec,
+          reads=(*_EVERY, *_YEARS, "events", "deportations_monthly"),
+          country_group="central_america"),
+    Chart("mexico-vs-us", child_charts.mexico_vs_us_spec,
+          reads=(*_EVERY, *_YEARS, "events")),
+    Chart("claims-scoreboard", claims_chart.claims_scoreboard_spec,
+          reads=(*_EVERY, "claims")),
+)
+CHARTS = {chart.id: chart for chart in CATALOG}

@@ -7,14 +7,12 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 from usmx.analysis.views import covered_years
-from usmx.charts.draw import draw
 from usmx.charts.parts import (
     chart_meta,
     country_list,
@@ -160,13 +158,6 @@ def child_deportations_spec(record: ProcessedTables, first: int | None = None,
                      sharex=True, layout={"hspace": 0.42})
 
 
-def child_deportations(record: ProcessedTables, first: int | None = None,
-                       last: int | None = None,
-                       countries: tuple[str, ...] | None = None) -> Figure:
-    """Children returned by Mexico and by the US (see child_deportations_spec)."""
-    return draw(child_deportations_spec(record, first, last, countries))
-
-
 # --------------------------------------------------------------------------------------
 # 4. Unaccompanied children apprehended at the US border
 # --------------------------------------------------------------------------------------
@@ -257,13 +248,6 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int | None = None,
                      layout={"hspace": 0.3})
 
 
-def uac_apprehensions(record: ProcessedTables, first: int | None = None,
-                      last: int | None = None,
-                      countries: tuple[str, ...] | None = None) -> Figure:
-    """Unaccompanied children apprehended by the US (see uac_apprehensions_spec)."""
-    return draw(uac_apprehensions_spec(record, first, last, countries))
-
-
 # --------------------------------------------------------------------------------------
 # 5. Mexico against the US: which is higher, in which measure, when
 # --------------------------------------------------------------------------------------
@@ -329,9 +313,3 @@ def mexico_vs_us_spec(record: ProcessedTables, first: int | None = None,
          "year). Vermillion: Mexico; blue: the US."])
     return ChartSpec(meta, 8.8, tuple(panels), nrows=len(VERSUS_PANELS), ncols=1,
                      sharex=True, layout={"hspace": 0.62, "top_extra_in": 0.35})
-
-
-def mexico_vs_us(record: ProcessedTables, first: int | None = None,
-                 last: int | None = None) -> Figure:
-    """Mexico against the US, one kind of count per panel (see mexico_vs_us_spec)."""
-    return draw(mexico_vs_us_spec(record, first, last))

@@ -6,10 +6,8 @@ import math
 import textwrap
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from usmx.analysis.processed import ProcessedTables
-from usmx.charts.draw import draw
 from usmx.charts.parts import chart_meta
 from usmx.charts.spec import ChartSpec, Line, Panel, Rule, Scale, Text
 from usmx.schema import VERDICT_LABELS
@@ -17,7 +15,6 @@ from usmx.schema import VERDICT_LABELS
 # --------------------------------------------------------------------------------------
 # 6. The article's claims against the record
 # --------------------------------------------------------------------------------------
-
 
 
 def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
@@ -83,8 +80,3 @@ def claims_scoreboard_spec(record: ProcessedTables) -> ChartSpec:
          "behind each."])
     return ChartSpec(meta, 0.46 * count + 1.9, (panel,),
                      layout={"left": 0.33, "right": 0.64})
-
-
-def claims_scoreboard(record: ProcessedTables) -> Figure:
-    """The article's claims against the record (see claims_scoreboard_spec)."""
-    return draw(claims_scoreboard_spec(record))

@@ -1,59 +1,44 @@
 """The drawers: any chart spec (``usmx.charts.spec``) to a Figure.
 
-Three kinds of mark are drawn (lines, bars and texts; a dot is a line of one point), plus
-rules across a panel, the scales and the legends; then ``style.finish`` writes the page
-furniture (title, subtitle, source line, notes, credit) in the chart's language. Nothing
-here knows which chart it draws.
+The spec is first translated into the edition's language (``spec.translated``); then
+three kinds of mark are drawn (lines, bars and texts; a dot is a line of one point), plus
+rules across a panel, the scales and the legends; ``page.finish`` writes the page
+furniture (title, subtitle, source line, notes, credit). Nothing here knows which chart it
+draws or holds a word of it.
 """
 
 from __future__ import annotations
 
 import textwrap
 
+import matplotlib.text
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from usmx.charts.i18n import current
-from usmx.charts.spec import Bar, ChartSpec, Legend, Line, Panel, Text
-from usmx.charts.style import finish, new_figure, thousands, year_axis
-from usmx.charts.theme import (
-    ACCOUNT_COLORS,
-    ALLOCATION_HATCH,
-    GAP_HATCH,
-    INK,
-    color_of,
-    house_style,
+from usmx.charts.page import ChartFigure, finish, new_figure, thousands, year_axis
+from usmx.charts.spec import (
+    Bar,
+    ChartSpec,
+    Key,
+    Legend,
+    Line,
+    Look,
+    Panel,
+    Text,
+    translated,
 )
-
-_GREY = INK["key"]
-
-# The legend entries a bar chart can name, by key (a spec lists the keys it needs).
-BAR_KEYS = {
-    **{account: lambda a=account: Patch(facecolor=ACCOUNT_COLORS[a], label=a)
-       for account in ACCOUNT_COLORS},
-    "merida": lambda: Patch(facecolor=_GREY, label="Solid: Mérida appropriation"),
-    "account": lambda: Patch(facecolor=_GREY, edgecolor=INK["paper"], hatch=ALLOCATION_HATCH,
-                             linewidth=0, label="Dotted: State allocation, whole account"),
-    "request": lambda: Patch(facecolor=INK["paper"], edgecolor=_GREY, linestyle="--",
-                             label="Dashed edge: request"),
-    "zero": lambda: Line2D([], [], color=_GREY, linewidth=2.2,
-                           label="Thin rule: a published zero"),
-    "outline": lambda: Patch(fill=False, edgecolor=INK["note"], linestyle=(0, (3, 2)),
-                             label="Dashed outline: Mérida total"),
-    "gap": lambda: Patch(**GAP_HATCH, label="No figure in any series"),
-    "obligated": lambda: Line2D([], [], color=INK["key_line"], marker="o", markersize=3.2,
-                                label="Obligated, all US aid"),
-    "disbursed": lambda: Line2D([], [], color=INK["key_line"], linestyle="--", marker="s",
-                                markersize=3.2, label="Disbursed, all US aid"),
-}
+from usmx.charts.theme import INK, color_of, house_style
 
 
-def draw(spec: ChartSpec) -> Figure:
-    """The Figure of a spec, with its metadata as ``fig.usmx``."""
+def draw(spec: ChartSpec, lang: str | None = None) -> ChartFigure:
+    """The Figure of a spec in language ``lang`` (default: that of the block, see
+    usmx.charts.i18n): the spec is translated first, then drawn; ``fig.meta`` is its
+    metadata."""
+    spec = translated(spec, lang or current())
     with house_style():
-        fig, axes = new_figure(spec.height_in, nrows=spec.nrows, ncols=spec.ncols,
+        fig, axes = new_figure(spec.meta, spec.height_in, nrows=spec.nrows, ncols=spec.ncols,
                                sharex=spec.sharex,
                                height_ratios=list(spec.height_ratios)
                                if spec.height_ratios else None)
@@ -66,14 +51,15 @@ def draw(spec: ChartSpec) -> Figure:
         for ax, panel in zip(flat, spec.panels, strict=True):
             if panel.legend is not None and panel.legend.entries == "figure":
                 _figure_legend(ax, flat, panel.legend)
-        fig = finish(fig, spec.meta, **spec.layout)
-        fig.usmx_spec, fig.usmx_lang = spec, current()  # what it draws, for reuse
+        finish(fig, **spec.layout)
         renderer = fig.canvas.get_renderer()  # the layout is final by now
         for ax in flat:
             _rule_labels_inside(ax, renderer)
         if any(panel.small for panel in spec.panels):
             for ax, panel in zip(flat, spec.panels, strict=True):
                 _small_labels(ax, panel, renderer)
+        for text in fig.findobj(matplotlib.text.Text):  # text stays plain to search, edit
+            text.set_fontfeatures(["-liga"])
         return fig
 
 
@@ -86,15 +72,8 @@ def _mark(ax, mark) -> None:
                 linestyle=mark.style, marker=mark.marker, color=color_of(mark.color),
                 gid=mark.gid if mark.gid is not None else mark.label, **extra)
     elif isinstance(mark, Bar):
-        extra = {key: value for key, value in (
-            ("facecolor", mark.facecolor and color_of(mark.facecolor)),
-            ("edgecolor", mark.edgecolor and color_of(mark.edgecolor)),
-            ("hatch", mark.hatch), ("linestyle", mark.linestyle),
-            ("linewidth", mark.linewidth)) if value is not None}
-        if not mark.fill:
-            extra["fill"] = False
         ax.bar(mark.x, mark.height, bottom=mark.bottom, width=mark.width, gid=mark.gid,
-               **extra)
+               **_look(mark))
     elif isinstance(mark, Text):
         transform = {"data": {}, "axes": {"transform": ax.transAxes},
                      "yaxis": {"transform": ax.get_yaxis_transform()}}[mark.coords]
@@ -102,9 +81,8 @@ def _mark(ax, mark) -> None:
         if mark.ground:
             extra["bbox"] = _HALO
         text = "\n".join(textwrap.wrap(mark.text, mark.wrap)) if mark.wrap else mark.text
-        artist = ax.text(mark.x, mark.y, text, ha=mark.ha, va=mark.va, fontsize=mark.size,
-                         gid=mark.gid, **transform, **extra)
-        artist.usmx_wrap = mark.wrap  # finish() wraps the translation as wide
+        ax.text(mark.x, mark.y, text, ha=mark.ha, va=mark.va, fontsize=mark.size,
+                gid=mark.gid, **transform, **extra)
     else:
         raise TypeError(f"no drawer for {type(mark).__name__}")
 
@@ -234,8 +212,30 @@ def _legend(ax, legend: Legend) -> None:
     if legend.entries is None:
         ax.legend(loc=legend.loc, **options)
     else:
-        ax.legend(handles=[BAR_KEYS[key]() for key in legend.entries], loc=legend.loc,
-                  **options)
+        ax.legend(handles=[_key(key) for key in legend.entries], loc=legend.loc, **options)
+
+
+def _look(look: Look) -> dict:
+    """The matplotlib options of a box's look (those it sets)."""
+    options = {key: value for key, value in (
+        ("facecolor", look.facecolor and color_of(look.facecolor)),
+        ("edgecolor", look.edgecolor and color_of(look.edgecolor)),
+        ("hatch", look.hatch), ("linestyle", look.linestyle),
+        ("linewidth", look.linewidth)) if value is not None}
+    if not look.fill:
+        options["fill"] = False
+    return options
+
+
+def _key(key: Key):
+    """A legend handle for a :class:`Key` of the spec."""
+    if key.kind == "line":
+        extra = {name: value for name, value in (
+            ("linestyle", key.linestyle), ("linewidth", key.linewidth),
+            ("marker", key.marker), ("markersize", key.markersize)) if value is not None}
+        return Line2D([], [], color=color_of(key.facecolor or "ink:key_line"),
+                      label=key.label, **extra)
+    return Patch(label=key.label, **_look(key))
 
 
 def _shared_scales(axes, panels) -> None:

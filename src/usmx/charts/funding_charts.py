@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
 from usmx.analysis.views import covered_years
-from usmx.charts.draw import draw
 from usmx.charts.parts import (
     chart_meta,
     country_list,
@@ -22,8 +20,7 @@ from usmx.charts.parts import (
     program_rule,
     year_range_text,
 )
-from usmx.charts.spec import Bar, ChartSpec, Legend, Line, Panel, Scale, Text
-from usmx.charts.style import year_position
+from usmx.charts.spec import Bar, ChartSpec, Key, Legend, Line, Panel, Scale, Text, year_position
 from usmx.charts.theme import (
     ALLOCATION_HATCH,
     GAP_HATCH,
@@ -34,8 +31,25 @@ from usmx.charts.theme import (
 # --------------------------------------------------------------------------------------
 
 FUNDING_ACCOUNTS = ("INCLE", "ESF", "FMF")
-LEGEND_ORDER = ("merida", "account", "request", "zero", "outline", "gap", "obligated",
-                "disbursed")  # keys of usmx.charts.draw.BAR_KEYS, in the legend's order
+# The legend keys a funding panel can need, in the legend's order (after the accounts);
+# a panel lists those of the marks it drew.
+KEYS = {
+    "merida": Key("Solid: Mérida appropriation", facecolor="ink:key"),
+    "account": Key("Dotted: State allocation, whole account", facecolor="ink:key",
+                   edgecolor="ink:paper", hatch=ALLOCATION_HATCH, linewidth=0),
+    "request": Key("Dashed edge: request", facecolor="ink:paper", edgecolor="ink:key",
+                   linestyle="--"),
+    "zero": Key("Thin rule: a published zero", kind="line", facecolor="ink:key",
+                linewidth=2.2),
+    "outline": Key("Dashed outline: Mérida total", fill=False, edgecolor="ink:note",
+                   linestyle=(0, (3, 2))),
+    "gap": Key("No figure in any series", facecolor="gap-fill", edgecolor="gap-edge",
+               hatch=GAP_HATCH["hatch"], linewidth=GAP_HATCH["linewidth"]),
+    "obligated": Key("Obligated, all US aid", kind="line", facecolor="ink:key_line",
+                     marker="o", markersize=3.2),
+    "disbursed": Key("Disbursed, all US aid", kind="line", facecolor="ink:key_line",
+                     linestyle="--", marker="s", markersize=3.2),
+}
 LINE_STAGES = (("obligated", "Obligated", "-", "o"), ("disbursed", "Disbursed", "--", "s"))
 
 
@@ -145,7 +159,8 @@ def funding_panel(record: ProcessedTables, first: int, last: int, x_of=lambda fy
                              "stage": stage, "status": line_row.status,
                              "source_ids": line_row.source_ids,
                              "figure_ids": line_row.figure_ids})
-    keys = (*FUNDING_ACCOUNTS, *(key for key in LEGEND_ORDER if key in seen))
+    keys = (*(Key(account, facecolor=f"account:{account}") for account in FUNDING_ACCOUNTS),
+            *(key for name, key in KEYS.items() if name in seen))
     return marks, rows, keys, top * headroom if top else 1
 
 
@@ -188,7 +203,7 @@ def _years(years) -> str:
 def funding_years(record: ProcessedTables, first=None, last=None) -> tuple[int, int]:
     """The money charts' fiscal years: those asked for, else the first to the last year in
     which an account of mexico_funding_by_fy holds a figure."""
-    best = dict.__getitem__(record, "mexico_funding_by_fy")
+    best = record["mexico_funding_by_fy"]
     held = best.loc[best["status"] != "gap", "fiscal_year"].astype(int)
     first = int(held.min()) if first is None else first
     last = int(held.max()) if last is None else last
@@ -232,12 +247,6 @@ def merida_by_account_spec(record: ProcessedTables, first: int | None = None,
         f"missing: {', '.join(str(y) for y in gaps) or 'none'}.",
         data, record, extra)
     return ChartSpec(meta, 5.4, (panel,))
-
-
-def merida_by_account(record: ProcessedTables, first: int | None = None,
-                      last: int | None = None) -> Figure:
-    """US money for Mexico by fiscal year and account (see merida_by_account_spec)."""
-    return draw(merida_by_account_spec(record, first, last))
 
 
 # --------------------------------------------------------------------------------------
@@ -330,11 +339,3 @@ def funding_vs_child_deportations_spec(record: ProcessedTables, first: int | Non
                      height_ratios=(2.0, *[1] * (len(panels) - 1)),
                      xlim=(min([first - 0.2, *edges]) - 0.05, last + 1),
                      layout={"hspace": 0.55, "left": 0.1})
-
-
-def funding_vs_child_deportations(record: ProcessedTables, first: int | None = None,
-                                  last: int | None = None,
-                                  countries: tuple[str, ...] | None = None) -> Figure:
-    """US money for Mexico beside the children stopped and returned (see
-    funding_vs_child_deportations_spec)."""
-    return draw(funding_vs_child_deportations_spec(record, first, last, countries))

@@ -4,13 +4,11 @@ measure, one panel (see ``usmx.charts``)."""
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.processed import ProcessedTables
 from usmx.analysis.views import child_returns_months, covered_years
-from usmx.charts.draw import draw
 from usmx.charts.parts import chart_meta, country_list, drawn_frame, event_rule
 from usmx.charts.spec import ChartSpec, Legend, Line, Panel, Scale
 
@@ -85,10 +83,3 @@ def mexico_child_returns_spec(record: ProcessedTables, first: int | None = None,
          "Guard sent to its southern border), and the Bicentennial Framework that replaced "
          "the Mérida Initiative in October 2021."])
     return ChartSpec(meta, 4.6, (panel,))
-
-
-def mexico_child_returns(record: ProcessedTables, first: int | None = None,
-                         last: int | None = None,
-                         countries: tuple[str, ...] | None = None) -> Figure:
-    """Children returned by Mexico, by month (see mexico_child_returns_spec)."""
-    return draw(mexico_child_returns_spec(record, first, last, countries))

@@ -10,14 +10,9 @@ import pandas as pd
 
 from usmx.analysis import countries
 from usmx.analysis.processed import ProcessedTables
-from usmx.charts.spec import ChartMeta, Line, Rule
-from usmx.charts.style import (
-    ids_from,
-    period_notes,
-    source_entries,
-    source_line,
-    year_position,
-)
+from usmx.charts.sources import ids_from, period_notes, source_entries, source_line
+from usmx.charts.spec import ChartMeta, Line, Rule, year_position
+from usmx.charts.theme import CREDIT
 
 PROGRAM_EVENT = "southern_border_program_announced"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -86,11 +81,12 @@ def chart_meta(id_, title, subtitle, description, alt_text, data, record, extra_
     data drawn), so that a panel of derived rates does not count as a unit of its own."""
     ids = ids_from(data) if "source_ids" in data else []
     notes = [*period_notes(data if notes_from is None else notes_from), *extra_notes]
+    details = source_entries(ids, record["sources_processed"])
     return ChartMeta(id=id_, title=title, subtitle=subtitle, description=description,
                      alt_text=alt_text, source_ids=sorted(set(ids)),
-                     source_line=source_line(ids, record["sources_processed"]), notes=notes,
-                     data=data, source_details=source_entries(ids, record["sources_processed"]),
-                     names=countries.spanish_names(record))
+                     source_line=source_line(details), notes=notes, data=data,
+                     source_details=details, names=countries.spanish_names(record),
+                     credit=CREDIT)
 
 
 def country_list(codes, record: ProcessedTables) -> str:

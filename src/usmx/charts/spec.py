@@ -4,8 +4,8 @@ A chart function computes a :class:`ChartSpec` from the processed record: its pa
 series in each (lines, bars, dots), their labels and colours, the texts placed in the data,
 the legends, the scales and the chart's metadata (title, subtitle, notes, alt text, the
 exact rows drawn). ``usmx.charts.draw`` turns any spec into a Figure with a few drawers.
-A spec compares and hashes as data (:func:`digest`), so a chart whose spec did not change
-need not be drawn again.
+Every text a reader sees is in the spec, so a language edition is the spec translated
+(:func:`translated`) before it is drawn.
 
 Colours are named by role ("mexico", "palette:blue", "account:INCLE", "verdict:overstated",
 "reference", "ink:note"): ``usmx.charts.theme.ROLES`` gives each its colour, the one place
@@ -16,8 +16,6 @@ colours are defined. Line styles and markers are matplotlib's names for them ("-
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,6 +36,8 @@ class ChartMeta:
     data: pd.DataFrame = field(repr=False)
     source_details: list[dict] = field(default_factory=list)
     names: tuple[tuple[str, str], ...] = ()  # (English, Spanish) names that come with data
+    note_label: str = "Note:"  # before each note in the footer
+    credit: str = ""  # the footer's last line (usmx.charts.theme.CREDIT)
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,20 @@ class Line:
     capstyle: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Look:
+    """How a box is filled and edged (colours are roles; None: matplotlib's default)."""
+
+    facecolor: str | None = None
+    edgecolor: str | None = None
+    hatch: str | None = None
+    linestyle: object = None
+    linewidth: float | None = None
+    fill: bool = True
+
+
 @dataclass(frozen=True)
-class Bar:
+class Bar(Look):
     """One bar (or an outline, or a hatched 'no figure' block)."""
 
     x: float
@@ -66,12 +78,6 @@ class Bar:
     width: float
     gid: str
     bottom: float = 0.0
-    facecolor: str | None = None
-    edgecolor: str | None = None
-    hatch: str | None = None
-    linestyle: object = None
-    linewidth: float | None = None
-    fill: bool = True
 
 
 @dataclass(frozen=True)
@@ -107,10 +113,22 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Key(Look):
+    """A legend key that stands for a kind of mark rather than one mark drawn: a box
+    (``kind`` 'patch': filled, hatched or outlined) or a line sample ('line': its colour is
+    ``facecolor``), with its label."""
+
+    label: str
+    kind: str = "patch"
+    marker: str | None = None
+    markersize: float | None = None
+
+
+@dataclass(frozen=True)
 class Legend:
     """``entries`` None: the panel's own labelled lines; 'figure': the first line of each
-    label across the chart (labels wrapped at ``wrap`` characters); else the keys of the
-    bar legend (see usmx.charts.draw.BAR_KEYS), after the funding accounts."""
+    label across the chart (labels wrapped at ``wrap`` characters); else a tuple of
+    :class:`Key`."""
 
     loc: str
     fontsize: float | None = None
@@ -181,29 +199,63 @@ class ChartSpec:
     layout: dict = field(default_factory=dict)  # finish(): hspace, left, right, top_extra_in
 
 
-def _plain(value):
-    if isinstance(value, pd.DataFrame):
-        return value.to_csv(index=False)
-    if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in sorted(value.items())}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and value != value:
-        return "NaN"
-    return value
+
+def year_position(year: int, basis: str) -> float:
+    """Where a year's value sits on a continuous time axis (x = N is 1 January of year N):
+    the middle of the period, so fiscal and calendar years are not silently aligned."""
+    return year + (0.25 if basis == "us_fiscal" else 0.5)
 
 
-def digest(spec: ChartSpec, *extra) -> str:
-    """A hash of everything the spec says (and of ``extra``, such as the language)."""
-    text = json.dumps([_plain(spec), *map(_plain, extra)], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def translated(spec: ChartSpec, code: str) -> ChartSpec:
+    """The spec with every text a reader sees in language ``code``, through the translation
+    table (usmx.charts.i18n), before anything is drawn: the metadata (title, subtitle,
+    description, alt text, notes, the note label and credit, the labels of the rows
+    drawn), the source line (made again from the registry in that language), panel
+    titles, headlines, axis labels, fixed ticks, labels of lines, texts, rules and legend
+    keys. A line keeps its English label as its id. English is the spec as it is."""
+    if code == "en":
+        return spec
+    from usmx.charts.i18n import names, tr
+    from usmx.charts.sources import source_line
 
+    def say(text):
+        return text if text is None else tr(text, code)
 
-def edition_stamp(spec: ChartSpec, lang: str, formats) -> str:
-    """What one edition of a chart draws: its spec, language, formats and the code (the
-    export records it beside the files; a notebook finds the export's PNG by it)."""
-    from usmx.engine.stamps import code_version
+    def mark(item):
+        if isinstance(item, Line):
+            return dataclasses.replace(item, label=say(item.label),
+                                       gid=item.gid if item.gid is not None else item.label)
+        if isinstance(item, Text):
+            return dataclasses.replace(item, text=say(item.text))
+        if isinstance(item, Rule):
+            return dataclasses.replace(item, label=say(item.label))
+        if isinstance(item, Key):
+            return dataclasses.replace(item, label=say(item.label))
+        return item
 
-    return digest(spec, lang, list(formats), code_version())
+    def ticks(pairs):
+        return None if pairs is None else tuple((x, say(label)) for x, label in pairs)
+
+    def panel(p: Panel) -> Panel:
+        legend = p.legend
+        if legend is not None and isinstance(legend.entries, tuple):
+            legend = dataclasses.replace(legend, entries=tuple(map(mark, legend.entries)))
+        return dataclasses.replace(
+            p, title=say(p.title), headline=say(p.headline), xlabel=say(p.xlabel),
+            ylabel=say(p.ylabel), xticks=ticks(p.xticks), yticks=ticks(p.yticks),
+            marks=tuple(map(mark, p.marks)), rules=tuple(map(mark, p.rules)), legend=legend)
+
+    meta = spec.meta
+    with names(meta.names):
+        data = meta.data.copy()
+        for column in ("panel", "label", "verdict_label"):
+            if column in data.columns:
+                data[column] = [value if pd.isna(value) else say(str(value))
+                                for value in data[column]]
+        meta = dataclasses.replace(
+            meta, title=say(meta.title), subtitle=say(meta.subtitle),
+            description=say(meta.description), alt_text=say(meta.alt_text),
+            notes=[say(note) for note in meta.notes], note_label=say(meta.note_label),
+            credit=say(meta.credit), data=data,
+            source_line=source_line(meta.source_details, code))
+        return dataclasses.replace(spec, meta=meta, panels=tuple(map(panel, spec.panels)))

@@ -1,6 +1,5 @@
 """The house look: the style sheet (applied in a context, never to global rcParams),
-the colours by role, the page width and the credit line. Imports nothing from usmx but
-its text measurer (usmx.charts.textmetrics)."""
+the colours by role, the page width and the credit line. Imports nothing from usmx."""
 
 from __future__ import annotations
 
@@ -86,9 +85,7 @@ WRAP = 128  # characters per footer line at the footer's font size
 @contextmanager
 def house_style() -> Iterator[None]:
     """Apply the usmx style sheet for the duration of the block only."""
-    from usmx.charts.textmetrics import shared_metrics
-
-    with mpl.rc_context(), mpl.style.context(str(STYLE)), shared_metrics():
+    with mpl.rc_context(), mpl.style.context(str(STYLE)):
         yield
 
 

@@ -38,11 +38,6 @@ def _markdown():
     return mistune.create_markdown(escape=False, plugins=["table", "strikethrough", "url"])
 
 
-def prepare() -> None:
-    """Build the Markdown parser now (a report does, before forking its workers)."""
-    _markdown()
-
-
 def _image(mime: str, data, alt: str, width) -> str:
     if isinstance(data, bytes):
         data = base64.b64encode(data).decode("ascii")

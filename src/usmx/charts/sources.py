@@ -1,0 +1,87 @@
+"""What a chart says of its sources, from the registry (never typed by hand): the source
+line drawn in the image, every source's details for the CSV and manifest, and the notes a
+chart needs when it mixes year bases or counting units. Data only: no drawing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from usmx.charts.i18n import MissingTranslation, tr
+
+MAX_CARRIERS = 3  # carriers named per originator in a source line; the rest are counted
+
+_YEAR = re.compile(r" \(\d{4}\)$")
+
+
+def source_entries(source_ids: Iterable[str], sources: pd.DataFrame) -> list[dict]:
+    """Every source of a chart with its originators and carrier kind (for the manifest and
+    the source line)."""
+    known = sources.set_index("source_id")
+    missing = sorted(set(source_ids) - set(known.index))
+    if missing:
+        raise KeyError(f"sources not in the registry: {missing}")
+    return [{"source_id": i, "attribution": known.loc[i, "attribution_short"],
+             "originators": str(known.loc[i, "originators"]).split(";"),
+             "carrier_kind": known.loc[i, "carrier_kind"], "url": known.loc[i, "url"]}
+            for i in sorted(set(source_ids))]
+
+
+def source_line(details: list[dict], code: str = "en") -> str:
+    """'Source: ...' in language ``code`` from a chart's source entries: the originator
+    first and the document that carried its figures after it ('CBP, via Pew (2014)'); an
+    originator's own document by its own name. Past three carriers an originator's list is
+    counted, not named: the chart's CSV and manifest list every source."""
+    from usmx.schema import ORIGINATOR_SHORT
+
+    own: set[str] = set()
+    via: dict[str, set[str]] = {}
+    for entry in details:
+        name = entry["attribution"]
+        who = ", ".join(name_of(ORIGINATOR_SHORT[o], code) for o in entry["originators"])
+        # a research body's report of its own figures ('MPI (2015)') is named once
+        if entry["carrier_kind"] == "originator" or _YEAR.sub("", name) == who:
+            own.add(name)
+        else:
+            via.setdefault(who, set()).add(name)
+    parts = sorted((name_of(name, code) for name in own), key=str.casefold)
+    for who in sorted(via, key=str.casefold):
+        names = sorted(via[who], key=str.casefold)
+        if len(names) > MAX_CARRIERS:
+            names = [*names[:MAX_CARRIERS - 1],
+                     tr(f"{len(names) - MAX_CARRIERS + 1} others", code)]
+        parts.append(f"{who}, {tr('via', code)} {', '.join(name_of(n, code) for n in names)}")
+    return tr("Source:", code) + " " + "; ".join(parts) + "."
+
+
+def name_of(name: str, code: str = "en") -> str:
+    """A source's or body's name in language ``code``: translated where the table has it
+    ('US State Dept. (2008)'), else as it is (a newspaper keeps its name)."""
+    try:
+        return tr(name, code)
+    except MissingTranslation:
+        return name
+
+
+def ids_from(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:
+    """Source ids of the rows drawn (a column of ';'-separated ids)."""
+    out: list[str] = []
+    for value in frame[column].dropna():
+        out += str(value).split(";")
+    return out
+
+
+def period_notes(data: pd.DataFrame) -> list[str]:
+    """Notes required whenever a chart mixes year bases or counting units."""
+    notes = []
+    if "year_basis" in data and data["year_basis"].dropna().nunique() > 1:
+        notes.append("US figures are fiscal years (October-September); Mexican and Central "
+                     "American figures are calendar years. Each point sits at the middle of "
+                     "its period.")
+    if "unit" in data and data["unit"].dropna().nunique() > 1:
+        notes.append("Some counts are events (a person returned twice counts twice), others "
+                     "are persons; the lines are not directly comparable.")
+    return notes
+

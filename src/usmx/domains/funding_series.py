@@ -245,6 +245,7 @@ SERIES = (
                   ("FAGOV_COUNTRY_LIVE", "FAGOV_COUNTRY_2023")),
 )
 
+_STANDARD = preference.describe(preference.STANDARD_RULES)
 SERIES_RULE = f"""
 One figure per declared series, fiscal year, recipient, account and stage. A series fixes
 its recipients, its scope (Mérida money only; all the money in an account, Mérida or not;
@@ -256,7 +257,7 @@ never compete and are never added together. Its years are the article's period
    `as_of` date (cumulative-to-date figures are not annual), and have confidence high or
    medium. Other figures of the cell are listed in its note.
 2. Among candidates the first of these orderings decides: the series' preferred source
-   family; {preference.STANDARD_TEXT}. The cell's rule names the ordering that decided.
+   family; {_STANDARD}. The cell's rule names the ordering that decided.
 3. `vehicle` says which appropriation acts a figure covers: the budget tables' FY2008 and
    FY2009 allocations cover the regular act only (the Mérida supplementals are not in them).
 4. The Mérida series (`merida_appropriations`) is the table `merida_mexico_by_fy.csv`, with

@@ -1,7 +1,9 @@
-"""The preferred funding series: one figure per fiscal year and account, chosen by written
-rules (:data:`PREFERENCE_RULE` for Mérida appropriations, :data:`SERIES_RULE` for every
-declared series in :data:`SERIES`, :data:`BEST_RULE` for what the charts draw: the steps
-the series declare as ``drawn``, in their order).
+"""The declared funding series and the written rules that choose which figure each of their
+cells holds: one figure per fiscal year and account (:data:`PREFERENCE_RULE` for Mérida
+appropriations, :data:`SERIES_RULE` for every declared series in :data:`SERIES`,
+:data:`BEST_RULE` for what the charts draw: the steps the series declare as ``drawn``, in
+their order). Reading the raw figures, constant dollars, checks and conflicts are
+``funding``'s; this module only chooses among figures already read.
 
 Series never mix stages or scopes: a Mérida appropriation, an allocation of all the money
 in an account, an obligation and a disbursement are different measures.
@@ -58,11 +60,6 @@ cell; they are listed in its note.
 
 Derived sums are `exact` only when every part is exact, otherwise `about`.
 """.strip()
-
-
-# --------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------
 
 
 # --------------------------------------------------------------------------------------

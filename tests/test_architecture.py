@@ -74,6 +74,22 @@ def test_every_module_has_a_stage_and_imports_only_earlier_stages():
     assert wrong == []
 
 
+def test_analysis_and_charts_never_read_raw_tables():
+    """Analysis and charts read processed tables only: none of their modules calls the
+    readers of raw tables (the domains read data/raw; the article's claims too, in
+    ``usmx.domains.claims``)."""
+    readers = {"load_raw", "load_raw_many", "load_latest"}
+    wrong = []
+    for package in ("analysis", "charts"):
+        for path in sorted((PACKAGE / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                name = node.attr if isinstance(node, ast.Attribute) else \
+                    node.id if isinstance(node, ast.Name) else None
+                if name in readers:
+                    wrong.append(f"{_module_name(path)} line {node.lineno}: {name}")
+    assert wrong == []
+
+
 def test_no_import_cycles():
     graph = _graph()
     # resolve package imports (``from usmx import schema``) to the package's __init__

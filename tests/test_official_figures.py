@@ -157,6 +157,38 @@ def test_best_table_rule(tables):
     assert official >= 0.9
 
 
+
+def test_a_series_declared_drawn_reaches_the_chart_table(repo, monkeypatch):
+    """A funding series places itself in what the charts draw by its own declaration
+    (``drawn``): with no other edit it reaches mexico_funding_by_fy and the table's written
+    rule, and the other steps follow it. Here a toy copy of the Greenbook obligations, drawn
+    before every other step; two steps of one rank are refused."""
+    from dataclasses import replace
+
+    from usmx.domains import funding_series
+
+    greenbook = next(s for s in funding_series.SERIES if s.id == "greenbook_obligations")
+    toy = replace(greenbook, id="toy_obligations", drawn=(
+        funding_series.Drawn(0, "toy obligation", "a toy obligation ({series})"),))
+    monkeypatch.setattr(funding_series, "SERIES", (*funding_series.SERIES, toy))
+    rule = funding_series.best_rule()
+    assert "\n\n1. a toy obligation (`toy_obligations`);\n2. the Mérida appropriation" in rule
+    assert "\n5. the President's request for the account (`budget_requests`), drawn" in rule
+    b = build.build_tables(repo)["mexico_funding_by_fy"].set_index(["fiscal_year", "account"])
+    assert b.loc[(2015, "INCLE"), ["series", "scope", "stage", "amount_usd", "rule"]].tolist() \
+        == ["toy_obligations", "account", "obligated", 456_162_544, "toy obligation (step 1)"]
+    rest = b[b["series"] != "toy_obligations"]
+    assert set(rest["rule"]) <= {"Mérida appropriation, official source (step 2)",
+                                 "State allocation of the whole account (step 3)",
+                                 "Mérida appropriation, secondary source (step 4)",
+                                 "request (step 5)",
+                                 "no series has a figure for this year and account"}
+    twice = replace(toy, id="toy_twice")
+    monkeypatch.setattr(funding_series, "SERIES", (*funding_series.SERIES, twice))
+    with pytest.raises(ValueError, match="share a rank"):
+        funding_series.best_rule()
+
+
 def test_a_new_fiscal_year_enters_every_table(scratch):
     """A real-looking FY2018 allocation added to data/raw is not dropped by a fixed range:
     it appears in the series table and the chart table."""

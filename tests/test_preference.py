@@ -231,3 +231,57 @@ def test_engine_names_the_rule_that_decided():
     assert preference.sum_of_parts(parts, "amount_usd") == {
         "value": 12, "qualifier": "about", "confidence": "medium",
         "figure_ids": ["p", "q", "r"], "source_ids": ["S", "T"]}
+
+
+
+def test_the_written_orderings_are_listed_from_the_rules():
+    """Each standard ordering is written once, on its rule: the text that lists them is
+    joined from the rules in their order, so moving or adding a rule moves or adds its
+    words."""
+    from usmx.engine import preference
+
+    text = preference.describe(preference.STANDARD_RULES)
+    assert text.startswith("the originator's own document, then an official reprint")
+    assert "confidence high, medium, low; qualifier exact before qualified" in text
+    assert text.endswith("; the latest source version first; then figure id (only to make "
+                         "ties deterministic)")
+    toy = preference.Rule("a toy ordering", lambda r: 0)
+    moved = preference.describe((preference.HIGHER_CONFIDENCE, toy, preference.OFFICIAL_FIRST))
+    assert moved == "confidence high, medium, low; a toy ordering; then official source " \
+                    "before secondary"
+
+
+REORDER = """
+import json
+from usmx.engine import preference
+toy = preference.Rule("a toy ordering", lambda r: 0)
+rest = [rule for rule in preference.STANDARD_RULES if rule is not preference.LATEST_FIRST]
+preference.STANDARD_RULES = (preference.LATEST_FIRST, toy, *rest)
+from usmx.build import PREFERENCE_RULES
+print(json.dumps([preference.describe(preference.STANDARD_RULES), PREFERENCE_RULES]))
+"""
+
+
+def test_the_data_dictionary_follows_a_reordered_rule_list():
+    """With the standard rules reordered and one added (before the domains are imported),
+    the written rules of the data dictionary list them in the new order, with no other
+    edit."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import usmx
+    from usmx.engine import preference
+
+    env = {"PYTHONPATH": str(Path(usmx.__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", REORDER], capture_output=True, text=True,
+                          env=env, check=True)
+    moved, rules = json.loads(done.stdout)
+    assert moved.startswith("the latest source version first; a toy ordering; the "
+                            "originator's own document")
+    before = preference.describe(preference.STANDARD_RULES)
+    for target in ("`funding_series_by_fy.csv`",
+                   "`child_deportations_by_year.csv` and `deportations_all_ages_by_year.csv`"):
+        flat = " ".join(rules[target].split())
+        assert moved in flat and before not in flat, target

@@ -248,3 +248,24 @@ def test_the_build_reads_every_deportation_snapshot_the_refresh_writes():
                if source.table is schema.DEPORTATIONS_SNAPSHOT}
     assert written == set(deportations.SNAPSHOT_SOURCES)
     assert set(monthly.MONTHLY_SOURCES) == written - {"unhcr_asylum"}
+
+
+def test_groups_and_the_list_are_made_from_the_sources(monkeypatch, capsys):
+    """A group is declared on its sources (``Source.group``), not listed beside them: a new
+    source read from IOM's gdidata joins ``iom_gdidata`` with no other edit, and ``refresh
+    --list`` names every source and group."""
+    from dataclasses import replace
+
+    from usmx.refresh import core
+
+    assert refresh.GROUPS == {"iom_gdidata": ("upm_returns", "upm_apprehensions",
+                                              "upm_apprehensions_age", "igm_returns",
+                                              "cbp_uac_gdidata")}
+    assert main(["refresh", "--list"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == [*refresh.SOURCES, *refresh.GROUPS]
+    toy = replace(refresh.SOURCES["upm_returns"], name="upm_toy")
+    monkeypatch.setattr(core, "SOURCES", {**refresh.SOURCES, "upm_toy": toy})
+    assert refresh.groups_of(core.SOURCES)["iom_gdidata"][-1] == "upm_toy"
+    assert refresh.names_of(["iom_gdidata"]) == [*refresh.GROUPS["iom_gdidata"], "upm_toy"]
+    assert refresh.names_of(None)[-1] == "upm_toy"

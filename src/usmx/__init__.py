@@ -7,7 +7,7 @@ ARCHITECTURE.md has the flow and the rule):
     0  paths.py, rawio.py      every path; reading CSV with line numbers, errors, atomic writes
     1  schema/                 the vocabulary and every table's columns, codes and checks
     2  engine/                 provenance, snapshots, the preference engine, build steps
-    3  domains/                funding, deportations, events: raw -> processed tables
+    3  domains/                funding, deportations, events, claims: raw -> processed tables
     4  analysis/               the processed record: loading, comparisons, claims, views
     5  charts/                 publication charts
     6  publish/                README section, notebook reports, notebook stripping

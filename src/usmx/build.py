@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from usmx import schema
-from usmx.analysis import claims
+from usmx.analysis import claims as verdicts
 from usmx.domains import (
+    claims,
     countries,
     deportation_series,
     deportations,
@@ -72,7 +73,7 @@ PIPELINE: tuple[Step, ...] = (
     *claims.STEPS,
     Step("registry", "count each source's figures; gather every step's conflicts", _registry,
          needs=("sources_raw",), makes=("sources_processed", "conflicts")),
-    *claims.VERDICT_STEPS,
+    *verdicts.VERDICT_STEPS,
     Step("unused figures", "list every figure no table uses, with the reason", _unused,
          needs=("funding", "deportations", "deportations_monthly", "claims"),
          makes=("unused_figures",)),

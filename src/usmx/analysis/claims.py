@@ -5,6 +5,12 @@ the figures that bear on it, combines them in a stated way, and returns a verdic
 fixed scale (``schema.VERDICTS``) with a reason. No number in a verdict is typed here: every
 figure comes from the tables, so changing a figure in data/raw changes the verdict where it
 should.
+
+The claims themselves are read from data/raw by ``usmx.domains.claims`` (a domain reads raw
+tables; the analysis reads what the build made). The verdict step here judges them, and
+refuses, by file and line, a claim that no evaluator judges: the one check that needs both
+the raw claims and this module's evaluators, made here because neither stage may import
+the other.
 """
 
 from __future__ import annotations
@@ -401,28 +407,17 @@ EVALUATORS: dict[str, Callable[[ProcessedTables, pd.Series], Evidence]] = {
 
 
 # --------------------------------------------------------------------------------------
-# loading and the claims table
+# the claims table
 # --------------------------------------------------------------------------------------
 
 
-def load_claims_raw(path, label: str, source_ids) -> pd.DataFrame:
-    frame = provenance.load_raw(path, schema.CLAIMS_RAW, label, source_ids)
-    unknown = [Problem(label, int(r[LINE]), "claim_id", r["claim_id"],
-                       "has no evaluator in usmx.analysis.claims")
-               for _, r in frame.iterrows() if r["claim_id"] not in EVALUATORS]
-    unknown += [Problem(label, int(r[LINE]), "period_end", r["period_end"],
-                        f"is before period_start {r['period_start']}")
-                for _, r in frame.iterrows()
-                if r["period_start"].isdigit() and r["period_end"].isdigit()
-                and int(r["period_end"]) < int(r["period_start"])]
-    if unknown:
-        raise DataError(unknown)
-    out = provenance.blank_to_na(provenance.drop_line(frame),
-                                 ("figure_printed", "cites", "note", "value", "period_start",
-                                  "period_end"))
-    for col in ("value", "period_start", "period_end"):
-        out[col] = pd.to_numeric(out[col]).astype("Int64")
-    return out
+def without_evaluator(claims_raw: pd.DataFrame, label: str) -> list[Problem]:
+    """The claims no evaluator judges, each named by file and line (``label``: the claims'
+    file; ``claims_raw`` as ``usmx.domains.claims`` read it, with its lines)."""
+    return [Problem(label, int(line), "claim_id", claim_id,
+                    "has no evaluator in usmx.analysis.claims")
+            for line, claim_id in zip(claims_raw[LINE], claims_raw["claim_id"], strict=True)
+            if claim_id not in EVALUATORS]
 
 
 def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame,
@@ -451,31 +446,22 @@ def evaluate(record: ProcessedTables, claims_raw: pd.DataFrame,
 
 
 # --------------------------------------------------------------------------------------
-# The domain's build steps
+# The build step that judges the claims (the claims are read by usmx.domains.claims)
 # --------------------------------------------------------------------------------------
 
 
-def _load(ctx: Context) -> dict:
-    path, judged = ctx.paths.claims_raw, ctx.paths.claims_judged
-    previous = provenance.load_raw(judged, schema.CLAIMS_JUDGED, ctx.paths.rel(judged))
-    schema.check_unique(previous, ("claim_id",), ctx.paths.rel(judged))
-    return {"claims_raw": load_claims_raw(path, ctx.paths.rel(path), ctx.source_ids),
-            "claims_judged": provenance.drop_line(previous)}
-
-
 def _verdicts(ctx: Context) -> dict:
-    return {"claims": evaluate(ctx.frames, ctx["claims_raw"], ctx["claims_judged"])}
+    missing = without_evaluator(ctx["claims_raw"], ctx.paths.rel(ctx.paths.claims_raw))
+    if missing:
+        raise DataError(missing)
+    return {"claims": evaluate(ctx.frames, provenance.drop_line(ctx["claims_raw"]),
+                               ctx["claims_judged"])}
 
 
-STEPS = (
-    Step("claims", "read the article's claims; every claim must have an evaluator", _load,
-         reads=(schema.CLAIMS_RAW, schema.CLAIMS_JUDGED), needs=("sources_raw",),
-         makes=("claims_raw", "claims_judged"),
-         cites=("claims_raw",)),
-)
 VERDICT_STEPS = (
     Step("verdicts", "set each claim beside the record: find its figures in the processed "
-         "tables, combine them as stated, give a verdict with its reason", _verdicts,
+         "tables, combine them as stated, give a verdict with its reason (a claim with no "
+         "evaluator stops the build)", _verdicts,
          needs=("claims_raw", "claims_judged", "funding", "merida_mexico_by_fy",
                 "funding_series_by_fy",
                 "deportations", "child_deportations_by_year", "events", "sources_processed"),

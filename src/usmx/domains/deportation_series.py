@@ -174,7 +174,7 @@ figures covers: no figure is cut off by a fixed range.
    Honduras + El Salvador (NTCA) cell as the sum of the three country cells when all three
    have a figure.
 4. A cell with no figure is status `gap` with an empty value, never zero.
-""".strip().replace("{rules}", preference.STANDARD_TEXT))
+""".strip().replace("{rules}", preference.describe(preference.STANDARD_RULES)))
 
 
 # --------------------------------------------------------------------------------------

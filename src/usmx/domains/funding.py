@@ -1,21 +1,25 @@
-"""Funding loader: raw published figures → validated tidy tables.
+"""Funding, the domain: reading the raw funding tables and making the processed ones.
+
+The line with ``funding_series``: this module reads and validates the raw figures (funding.csv
+and the newest ForeignAssistance.gov and CPI snapshots), joins their sources, adds constant
+dollars, checks cumulative totals, lists conflicts and unused figures, and declares the
+build steps; ``funding_series`` declares the series and the written rules that choose which
+figure each cell holds. Choosing a figure belongs there; reading, converting, checking and
+listing belong here.
 
 Tables produced (see ``usmx.schema`` for every column):
 
 - ``funding``: every published figure, normalised, with its source attribution joined;
 - ``merida_mexico_by_fy``: one preferred Mérida appropriation figure per fiscal year and
-  account, by the rule in :data:`PREFERENCE_RULE`;
-- ``funding_series_by_fy``: every declared series (:data:`SERIES`: Mérida appropriations,
-  State allocations and requests by account, Greenbook obligations, ForeignAssistance.gov
-  totals by stage, Defense counter-drug money), one preferred figure per fiscal year,
-  recipient, account and stage, by :data:`SERIES_RULE`;
+  account, by ``funding_series.PREFERENCE_RULE``;
+- ``funding_series_by_fy``: every series declared in ``funding_series.SERIES``, one
+  preferred figure per fiscal year, recipient, account and stage, by
+  ``funding_series.SERIES_RULE``;
 - ``mexico_funding_by_fy``: for the charts, the best available figure per fiscal year and
-  Mérida account, by :data:`BEST_RULE`, naming the series, scope and stage it comes from;
+  Mérida account, by ``funding_series.BEST_RULE``, naming the series, scope and stage it
+  comes from;
 - ``funding_checks``: each cumulative Mérida total against the sum of its annual figures;
 - conflicts: keys with differing figures, and cumulative totals that disagree.
-
-Series never mix stages or scopes: a Mérida appropriation, an allocation of all the money
-in an account, an obligation and a disbursement are different measures.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
-"""The preferred funding series: one figure per fiscal year and account, chosen by written
-rules (:data:`PREFERENCE_RULE` for Mérida appropriations, :data:`SERIES_RULE` for every
-declared series in :data:`SERIES`, :data:`BEST_RULE` for what the charts draw).
+"""The declared funding series and the written rules that choose which figure each of their
+cells holds: one figure per fiscal year and account (:data:`PREFERENCE_RULE` for Mérida
+appropriations, :data:`SERIES_RULE` for every declared series in :data:`SERIES`,
+:data:`BEST_RULE` for what the charts draw: the steps the series declare as ``drawn``, in
+their order). Reading the raw figures, constant dollars, checks and conflicts are
+``funding``'s; this module only chooses among figures already read.
 
 Series never mix stages or scopes: a Mérida appropriation, an allocation of all the money
 in an account, an obligation and a disbursement are different measures.
@@ -8,6 +11,7 @@ in an account, an obligation and a disbursement are different measures.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -56,11 +60,6 @@ cell; they are listed in its note.
 
 Derived sums are `exact` only when every part is exact, otherwise `about`.
 """.strip()
-
-
-# --------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------
 
 
 # --------------------------------------------------------------------------------------
@@ -192,6 +191,18 @@ def _describe(figure: dict) -> str:
 # --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Drawn:
+    """A step of what the charts draw (``mexico_funding_by_fy``, :data:`BEST_RULE`): a
+    series' cell for Mexico is taken at this ``rank`` (the lowest first) when its sources
+    are of ``kind`` ("official": every source official; "secondary"; None: any)."""
+
+    rank: int
+    label: str  # what the figure is, in the table's rule column
+    text: str  # the step as BEST_RULE lists it; {series} stands for the series' id
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class FundingSeries:
     id: str
     title: str
@@ -201,6 +212,7 @@ class FundingSeries:
     accounts: tuple[str, ...]
     stages: tuple[str, ...]  # one cell per stage
     sources: tuple[str, ...] = ()  # the source family it prefers, most preferred first
+    drawn: tuple[Drawn, ...] = ()  # its steps in what the charts draw (none: not drawn)
 
     def recipients_of(self, countries: pd.DataFrame) -> tuple[str, ...]:
         """The recipients, "studied" standing for the studied countries of the table."""
@@ -217,7 +229,12 @@ class FundingSeries:
 
 MERIDA_SERIES = FundingSeries(
     "merida_appropriations", "Mérida Initiative appropriations for Mexico, by account",
-    "merida", ("MEX",), ("merida",), MERIDA_ACCOUNTS, ("appropriated",))
+    "merida", ("MEX",), ("merida",), MERIDA_ACCOUNTS, ("appropriated",),
+    drawn=(Drawn(1, "Mérida appropriation, official source", "the Mérida appropriation "
+                 "({series}, published or derived) read in an official source", "official"),
+           Drawn(3, "Mérida appropriation, secondary source", "the Mérida appropriation read "
+                 "in a secondary source (a news report quoting an official figure)",
+                 "secondary")))
 
 SERIES = (
     MERIDA_SERIES,
@@ -225,11 +242,16 @@ SERIES = (
                   "(budget justifications, 'actual')", "account", ("MEX",),
                   ("all_in_account", "state_foreign_assistance"),
                   ("INCLE", "ESF", "FMF", "IMET", "NADR", "TOTAL"), ("allocated",),
-                  ("CSIS_STATE_CBJ",)),
+                  ("CSIS_STATE_CBJ",),
+                  (Drawn(2, "State allocation of the whole account", "the State Department's "
+                         "allocation of all the money in the account ({series}; for FY2008 "
+                         "and FY2009 the regular act only)"),)),
     FundingSeries("budget_requests", "The President's budget request for Mexico by account",
                   "account", ("MEX",), ("all_in_account", "state_foreign_assistance"),
                   ("INCLE", "ESF", "FMF", "IMET", "NADR", "TOTAL"), ("requested",),
-                  ("CSIS_STATE_CBJ",)),
+                  ("CSIS_STATE_CBJ",),
+                  (Drawn(4, "request", "the President's request for the account ({series}), "
+                         "drawn as a request"),)),
     FundingSeries("greenbook_obligations", "Obligations to Mexico by account (USAID "
                   "Greenbook), including Defense counter-drug money", "account", ("MEX",),
                   ("all_in_account", "dod_counternarcotics"),
@@ -245,6 +267,7 @@ SERIES = (
                   ("FAGOV_COUNTRY_LIVE", "FAGOV_COUNTRY_2023")),
 )
 
+_STANDARD = preference.describe(preference.STANDARD_RULES)
 SERIES_RULE = f"""
 One figure per declared series, fiscal year, recipient, account and stage. A series fixes
 its recipients, its scope (Mérida money only; all the money in an account, Mérida or not;
@@ -256,7 +279,7 @@ never compete and are never added together. Its years are the article's period
    `as_of` date (cumulative-to-date figures are not annual), and have confidence high or
    medium. Other figures of the cell are listed in its note.
 2. Among candidates the first of these orderings decides: the series' preferred source
-   family; {preference.STANDARD_TEXT}. The cell's rule names the ordering that decided.
+   family; {_STANDARD}. The cell's rule names the ordering that decided.
 3. `vehicle` says which appropriation acts a figure covers: the budget tables' FY2008 and
    FY2009 allocations cover the regular act only (the Mérida supplementals are not in them).
 4. The Mérida series (`merida_appropriations`) is the table `merida_mexico_by_fy.csv`, with
@@ -339,17 +362,32 @@ def preferred_series(funding: pd.DataFrame, merida: pd.DataFrame,
 
 
 BEST_ACCOUNTS = ("INCLE", "ESF", "FMF")
-BEST_RULE = """
-For the charts, one figure per fiscal year and Mérida account (INCLE, ESF, FMF) for Mexico,
+
+
+def drawn_steps() -> list[tuple[FundingSeries, Drawn]]:
+    """What the charts draw, step by step: every :class:`Drawn` a series of :data:`SERIES`
+    declares, by rank."""
+    steps = sorted(((declared, step) for declared in SERIES for step in declared.drawn),
+                   key=lambda pair: pair[1].rank)
+    ranks = [step.rank for _, step in steps]
+    if len(set(ranks)) != len(ranks):
+        raise ValueError(f"two steps of what the charts draw share a rank: {ranks}")
+    return steps
+
+
+def best_rule() -> str:
+    """:data:`BEST_RULE`, its steps listed from the series' declarations."""
+    steps = drawn_steps()
+    listed = "\n".join(
+        textwrap.fill(f"{n}. {step.text.format(series=f'`{declared.id}`')}"
+                      + (";" if n < len(steps) else "."), 88, subsequent_indent="   ")
+        for n, (declared, step) in enumerate(steps, 1))
+    accounts = ", ".join(BEST_ACCOUNTS)
+    return f"""
+For the charts, one figure per fiscal year and Mérida account ({accounts}) for Mexico,
 the first that exists of:
 
-1. the Mérida appropriation (`merida_appropriations`, published or derived) read in an
-   official source;
-2. the State Department's allocation of all the money in the account
-   (`state_allocations`; for FY2008 and FY2009 the regular act only);
-3. the Mérida appropriation read in a secondary source (a news report quoting an
-   official figure);
-4. the President's request for the account (`budget_requests`), drawn as a request.
+{listed}
 
 Each row names the series, scope and stage it comes from, so a chart can say which marks
 are Mérida money and which are all the money in an account, and which are requests. A year
@@ -357,40 +395,39 @@ and account is a `gap` only when none of these has a figure. A published zero is
 """.strip()
 
 
+BEST_RULE = best_rule()
+
+
 def best_by_account(series: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """The ``mexico_funding_by_fy`` table, by :data:`BEST_RULE`."""
+    """The ``mexico_funding_by_fy`` table, by :data:`BEST_RULE`: the steps of
+    :func:`drawn_steps`, in order."""
     kind = dict(zip(sources["source_id"], sources["kind"], strict=True))
     cells = {(cell["series"], cell["fiscal_year"], cell["account"]): cell
              for cell in provenance.records(series) if cell["recipient"] == "MEX"}
 
-    def official(figure: dict) -> bool:
-        return all(kind.get(i) == "official" for i in figure["source_ids"].split(";"))
+    def source_kind(cell: dict) -> str:
+        return "official" if all(kind.get(i) == "official"
+                                 for i in cell["source_ids"].split(";")) else "secondary"
 
-    steps = (
-        ("merida_appropriations", lambda cell: official(cell), "Mérida appropriation, official "
-         "source (step 1)"),
-        ("state_allocations", lambda cell: True, "State allocation of the whole account "
-         "(step 2)"),
-        ("merida_appropriations", lambda cell: not official(cell), "Mérida appropriation, "
-         "secondary source (step 3)"),
-        ("budget_requests", lambda cell: True, "request (step 4)"),
-    )
+    steps = [(declared.id, step.kind, f"{step.label} (step {n})")
+             for n, (declared, step) in enumerate(drawn_steps(), 1)]
     used = {series_id for series_id, _, _ in steps}
     years = sorted({fy for (series_id, fy, _) in cells if series_id in used})
     out = []
     for fy in years:
         for account in BEST_ACCOUNTS:
             row = {"fiscal_year": fy, "account": account}
-            for series_id, accept, why in steps:
+            for series_id, wanted, why in steps:
                 cell = cells.get((series_id, fy, account))
-                if cell is None or cell["amount_usd"] is None or not accept(cell):
+                if cell is None or cell["amount_usd"] is None or \
+                        wanted not in (None, source_kind(cell)):
                     continue
                 row.update({k: cell[k] for k in ("series", "scope", "amount_usd", "qualifier",
                                               "amount_usd_constant", "price_base",
                                               "figure_stage", "vehicle", "confidence",
                                               "status", "figure_ids", "source_ids")},
                            stage=cell["figure_stage"], rule=why,
-                           source_kind="official" if official(cell) else "secondary")
+                           source_kind=source_kind(cell))
                 break
             else:
                 row.update(status="gap", rule="no series has a figure for this year and "

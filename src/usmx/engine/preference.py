@@ -2,9 +2,10 @@
 
 Competing published figures (rows as dicts) are ranked by a list of written rules, each a
 name and a sort key; the first rule whose keys differ decides, and its name is reported so
-that every preferred cell can say why it holds the figure it holds. A cell with no
-published figure may be derived as a sum of parts, which takes the loosest qualifier and
-the weakest confidence of its parts.
+that every preferred cell can say why it holds the figure it holds. The written rules of
+the data dictionary list the orderings from the rules themselves (:func:`describe`), so
+each ordering is written once. A cell with no published figure may be derived as a sum of
+parts, which takes the loosest qualifier and the weakest confidence of its parts.
 """
 
 from __future__ import annotations
@@ -19,10 +20,25 @@ FILLING_CONFIDENCE = ("high", "medium")  # low-confidence figures never fill a p
 
 @dataclass(frozen=True)
 class Rule:
-    """One ordering: ``key(row)`` sorts the better figure first; ``name`` says it in words."""
+    """One ordering: ``key(row)`` sorts the better figure first; ``name`` says it in words
+    (a preferred cell's rule names the ordering that decided by it); ``text``, when given,
+    is how a written rule lists it among the others (``name`` otherwise)."""
 
     name: str
     key: Callable[[dict], object]
+    text: str | None = None
+
+    @property
+    def listed(self) -> str:
+        return self.name if self.text is None else self.text
+
+
+def describe(rules: Sequence[Rule]) -> str:
+    """The orderings in the order they decide, as a written rule lists them: ';'-separated,
+    the last after 'then' (adding or moving a rule changes the text, and nothing else need
+    change with it)."""
+    *before, last = (rule.listed for rule in rules)
+    return "; ".join([*before, f"then {last}"]) if before else last
 
 
 def is_na(value) -> bool:
@@ -52,28 +68,26 @@ CARRIER_ORDER = {"originator": 0, "official_reprint": 1, "research": 2, "news": 
                  "partisan": 3}  # research and news rank alike: exactness etc. decide
 ORIGINATOR_FIRST = Rule("the originator's own document before an official reprint, before "
                         "research or news, before a partisan outlet",
-                        lambda r: CARRIER_ORDER[r.get("carrier_kind") or "partisan"])
+                        lambda r: CARRIER_ORDER[r.get("carrier_kind") or "partisan"],
+                        "the originator's own document, then an official reprint (CRS, GAO, "
+                        "testimony), then research or news, and a partisan outlet last")
 OFFICIAL_FIRST = Rule("official source before secondary",
                       lambda r: KIND_ORDER[r["source_kind"]])
 OWN_FILE_FIRST = Rule("the originator's own release before a copy of it kept by another body",
                       lambda r: not is_na(r.get("carrier")) and bool(r.get("carrier")))
-HIGHER_CONFIDENCE = Rule("higher confidence", lambda r: CONFIDENCE_ORDER[r["confidence"]])
-EXACT_FIRST = Rule("exact before qualified", lambda r: r["qualifier"] != "exact")
+HIGHER_CONFIDENCE = Rule("higher confidence", lambda r: CONFIDENCE_ORDER[r["confidence"]],
+                         "confidence " + ", ".join(sorted(CONFIDENCE_ORDER,
+                                                          key=CONFIDENCE_ORDER.get)))
+EXACT_FIRST = Rule("exact before qualified", lambda r: r["qualifier"] != "exact",
+                   "qualifier exact before qualified")
 PRINTED_FIRST = Rule("a figure printed for the whole period before a sum of months",
                      lambda r: r.get("summed") is True)
-LATEST_FIRST = Rule("latest source version", _latest_key)
-FIGURE_ID = Rule("figure id (only to break a tie)", lambda r: r["figure_id"])
+LATEST_FIRST = Rule("latest source version", _latest_key, "the latest source version first")
+FIGURE_ID = Rule("figure id (only to break a tie)", lambda r: r["figure_id"],
+                 "figure id (only to make ties deterministic)")
 
 STANDARD_RULES = (ORIGINATOR_FIRST, OFFICIAL_FIRST, OWN_FILE_FIRST, HIGHER_CONFIDENCE,
                   EXACT_FIRST, PRINTED_FIRST, LATEST_FIRST, FIGURE_ID)
-
-STANDARD_TEXT = ("the originator's own document, then an official reprint (CRS, GAO, "
-                 "testimony), then research or news, and a partisan outlet last; official source "
-                 "before secondary; the originator's own release before a copy of it kept by "
-                 "another body; confidence high, medium, low; qualifier "
-                 "exact before qualified; a figure printed for the whole period before a sum "
-                 "of months; the latest source version first; then figure id "
-                 "(only to make ties deterministic)")
 
 
 def rank(rows: Iterable[dict], first: Sequence[Rule] = ()) -> list[dict]:

@@ -22,6 +22,7 @@ from usmx.refresh.core import (  # noqa: F401
     Job,
     Source,
     diff,
+    groups_of,
     names_of,
     refresh,
 )

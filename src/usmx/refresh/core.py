@@ -51,12 +51,14 @@ class Source:
     name: str
     title: str
     table: schema.Table
-    url: str  # shown in --help and the README; the manifest records the URL actually read
+    url: str  # where it is read ("<...>": filled in by the refresh); the manifest records
+    # the URL actually read
     fetch: Callable[[Job], tuple[list[dict], str]]  # -> (rows, the URL read)
     key: tuple[str, ...]
     value: str = "value"  # the column whose changes the diff reports
     unit: str = "request"  # what the progress bar counts
     carry: bool = False  # keep figures a newer release no longer holds (see refresh())
+    group: str | None = None  # the group that names it with the others of its carrier
 
 
 def _unhcr(job: Job):
@@ -105,13 +107,14 @@ def _cbp(job: Job):
 
 
 _MONTHLY_KEY = ("figure_id",)
+GDIDATA = "iom_gdidata"  # the group of the sources read from IOM's gdidata
 
 
 def _gdidata_source(name: str, dataset: str, title: str) -> Source:
     """A source read from one dataset of IOM's gdidata package (monthly; carried over)."""
     return Source(name, f"{title}, via IOM's gdidata", schema.DEPORTATIONS_SNAPSHOT,
                   gdidata.RAW_URL.format(commit="<commit>", name=dataset), _gdidata(dataset),
-                  _MONTHLY_KEY, unit="B", carry=True)
+                  _MONTHLY_KEY, unit="B", carry=True, group=GDIDATA)
 
 
 SOURCES = {
@@ -153,9 +156,19 @@ SOURCES = {
 }
 # Registry rows cited only by what a live refresh downloads (no committed snapshot cites them).
 API_SOURCE_IDS = ("UNHCR_API", "WORLDBANK_API", "FAGOV_COUNTRY_LIVE", "CBP_ENCOUNTERS_LIVE")
-# A name that stands for several sources read from one carrier.
-GROUPS = {"iom_gdidata": ("upm_returns", "upm_apprehensions", "upm_apprehensions_age",
-                          "igm_returns", "cbp_uac_gdidata")}
+
+
+def groups_of(sources: dict[str, Source]) -> dict[str, tuple[str, ...]]:
+    """Each group (a name that stands for several sources read from one carrier) and its
+    sources, from the sources' own ``group``, in the order of ``sources``."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for name, source in sources.items():
+        if source.group is not None:
+            groups[source.group] = (*groups.get(source.group, ()), name)
+    return groups
+
+
+GROUPS = groups_of(SOURCES)
 
 
 # --------------------------------------------------------------------------------------
@@ -219,12 +232,13 @@ def _carried(old: pd.DataFrame | None, frame: pd.DataFrame) -> pd.DataFrame:
 
 def names_of(names: Iterable[str] | None) -> list[str]:
     """Source names, groups expanded, in the order given, each once (all by default)."""
+    groups = groups_of(SOURCES)
     asked = list(names or SOURCES)
-    unknown = [n for n in asked if n not in SOURCES and n not in GROUPS]
+    unknown = [n for n in asked if n not in SOURCES and n not in groups]
     if unknown:
         raise RefreshError(f"unknown source(s) {unknown}; known: {sorted(SOURCES)} and the "
-                           f"group(s) {sorted(GROUPS)}")
-    return list(dict.fromkeys(m for n in asked for m in GROUPS.get(n, (n,))))
+                           f"group(s) {sorted(groups)}")
+    return list(dict.fromkeys(m for n in asked for m in groups.get(n, (n,))))
 
 
 def refresh(paths: Paths, names: Iterable[str] | None = None, http=None,
@@ -276,7 +290,7 @@ def refresh(paths: Paths, names: Iterable[str] | None = None, http=None,
         if not kept.empty:
             report += (f"\n  {len(kept)} figure(s) the source no longer holds were kept from "
                        f"{paths.rel(previous)}")
-        if job.commit and name in GROUPS["iom_gdidata"]:
+        if job.commit and src.group == GDIDATA:
             report += f"\n  read at {gdidata.REPOSITORY} commit {job.commit}"
         reports.append(report)
         files[path] = data

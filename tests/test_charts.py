@@ -831,3 +831,17 @@ def test_svg_text_names_a_fallback_of_close_metrics(figs):
     svg = render(figs["uac-apprehensions"], "svg", figs["uac-apprehensions"].meta).decode()
     stacks = set(re.findall(r"font-family: ([^;\"]+)", svg))
     assert stacks == {"'DejaVu Sans', 'Verdana', 'Bitstream Vera Sans', sans-serif"}
+
+
+def test_every_legend_keeps_its_entries_in_both_languages(figs, figs_es):
+    """A legend is drawn from the translated spec: the Spanish edition lists as many keys
+    as the English one, none empty (a key matched by its English name once came out
+    empty)."""
+    def keys(fig):
+        return [[t.get_text() for t in ax.get_legend().get_texts()]
+                for ax in fig.axes if ax.get_legend() is not None]
+
+    for name, fig in figs.items():
+        english, spanish = keys(fig), keys(figs_es[name])
+        assert [len(k) for k in english] == [len(k) for k in spanish], name
+        assert all(k and all(k) for k in spanish), (name, spanish)

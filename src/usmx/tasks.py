@@ -10,7 +10,8 @@ the files it reads, and is skipped when they, and the files it wrote, are as the
                            edition in reports/, executed by nbclient in a real kernel
     index                  the notebooks and the manifests -> reports/index.html
 
-Independent tasks run in parallel, one process per core. The task database is
+Independent tasks run in parallel, one process per core (forked: in a process that runs
+other threads, such as a Jupyter kernel, they run one after another instead). The task database is
 ``reports/.doit.json``; deleting it (or any output) makes the report redo what it must.
 A file written over since the task wrote it (say by ``python -m usmx charts --years ...``)
 makes the task run again: every task records the digest of what it wrote, and that is
@@ -216,9 +217,11 @@ def run(paths: Paths, workers: int | None = None) -> list[tuple[str, str]]:
     from doit.doit_cmd import DoitMain
     from doit.reporter import ConsoleReporter
 
+    from usmx.charts.exporting import worker_processes
+
     paths.reports.mkdir(parents=True, exist_ok=True)
-    workers = workers or os.cpu_count() or 1
     listed = tasks(paths)
+    workers = min(workers or len(listed), worker_processes(len(listed)))
     failures: list[tuple[str, str]] = []
 
     def task_report():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -181,13 +182,23 @@ def export(record=None, *, only=None, years=None, countries=None, lang="all",
     return write_atomic(files)
 
 
+def worker_processes(jobs: int) -> int:
+    """How many worker processes to fork for ``jobs`` jobs: one per core, but none (1: work
+    here) where forking is unsafe: a platform without fork, or a process that runs other
+    threads (a Jupyter kernel, a test runner), whose locks a forked child could inherit
+    held and wait on for ever."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
 def _draw_all(record, jobs, options, formats, outdir) -> dict:
-    """Each (chart, language) job's files and manifest entry: in worker processes when
-    there are several cores and the platform forks, else here."""
-    workers = min(len(jobs), os.cpu_count() or 1)
+    """Each (chart, language) job's files and manifest entry: in forked worker processes
+    where that is safe and there are several cores, else here."""
+    workers = worker_processes(len(jobs))
     args = [(CHARTS[name], code, options[name], formats, edition_folder(outdir, code))
             for name, code in jobs]
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_hold, initargs=(record,)) as pool:
             return dict(zip(jobs, pool.map(_held_edition, args), strict=True))

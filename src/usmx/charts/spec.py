@@ -212,7 +212,7 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
     description, alt text, notes, the note label and credit, the labels of the rows
     drawn), the source line (made again from the registry in that language), panel
     titles, headlines, axis labels, fixed ticks, labels of lines, texts, rules and legend
-    keys. A line keeps its English label as its id. English is the spec as it is."""
+    keys. English is the spec as it is."""
     if code == "en":
         return spec
     from usmx.charts.i18n import names, tr
@@ -223,8 +223,7 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
 
     def mark(item):
         if isinstance(item, Line):
-            return dataclasses.replace(item, label=say(item.label),
-                                       gid=item.gid if item.gid is not None else item.label)
+            return dataclasses.replace(item, label=say(item.label))
         if isinstance(item, Text):
             return dataclasses.replace(item, text=say(item.text))
         if isinstance(item, Rule):

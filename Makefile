@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data charts report lab refresh test lint bench check strip clean
+.PHONY: help venv data charts report lab refresh test test-slow lint bench check strip clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,9 +38,12 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 check: $(STAMP) ## Fail if data/processed differs from a fresh build
 	$(PY) -m usmx check
 
-test: $(STAMP) ## Lint, then run the test suite (no network)
+test: $(STAMP) ## Lint, then run the test suite (no network; the slow end-to-end runs: test-slow)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not slow"
+
+test-slow: $(STAMP) ## The slow end-to-end tests: the whole report, JupyterLab in a browser (CI runs them)
+	$(PY) -m pytest -q -m slow
 
 strip: $(STAMP) ## Clear the outputs of the notebooks (before a commit)
 	$(PY) -m usmx strip-notebooks

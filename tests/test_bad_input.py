@@ -10,7 +10,6 @@ import io
 import pandas as pd
 import pytest
 
-from usmx import build
 from usmx.cli import main
 from usmx.engine import snapshots
 from usmx.paths import project_paths
@@ -47,7 +46,8 @@ def _snapshot(folder):
 
 @pytest.fixture
 def built(scratch):
-    build.build(scratch)
+    """A scratch copy whose data/processed/ is the committed one: a fresh build's bytes
+    (tests/test_build.py::test_committed_processed_equals_fresh_build)."""
     return scratch
 
 

@@ -28,7 +28,8 @@ ALL_EXECUTED = """() => {
 }"""
 
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+              pytest.mark.slow]
 
 
 def _free_port() -> int:

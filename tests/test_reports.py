@@ -102,6 +102,7 @@ def test_reports_open_offline_in_a_real_browser(site):
             browser.close()
 
 
+@pytest.mark.slow
 def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
     """`python -m usmx report` on a scratch copy: no kernel or library warnings in its
     output, every notebook's reader edition and the index written."""
@@ -156,6 +157,7 @@ def _ran(out: str) -> set[str]:
             if line.startswith(".  report:")}
 
 
+@pytest.mark.slow
 def test_a_failing_notebook_stops_its_report_and_names_the_cell(scratch, capsys):
     """A notebook cell that raises: `report` exits 5 naming the notebook and the cell, the
     other outputs are written, and no reader edition of that notebook is."""
@@ -203,6 +205,7 @@ def test_reader_edition_shows_each_kind_of_output():
     assert reader.output_html(out("error", ename="E", evalue="v", traceback=[])) == ""
 
 
+@pytest.mark.slow
 def test_report_redraws_a_chart_written_over_by_another_export(scratch, capsys):
     """`python -m usmx charts --years ...` writes over a chart's files: the next report
     sees that they are not what it drew and draws them again."""

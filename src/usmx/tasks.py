@@ -215,6 +215,7 @@ def run(paths: Paths, workers: int | None = None) -> list[tuple[str, str]]:
 
     from doit.cmd_base import ModuleTaskLoader
     from doit.doit_cmd import DoitMain
+    from doit.exceptions import UnmetDependency
     from doit.reporter import ConsoleReporter
 
     from usmx.charts.exporting import worker_processes
@@ -223,6 +224,7 @@ def run(paths: Paths, workers: int | None = None) -> list[tuple[str, str]]:
     listed = tasks(paths)
     workers = min(workers or len(listed), worker_processes(len(listed)))
     failures: list[tuple[str, str]] = []
+    skipped: list[str] = []  # tasks not run because one they need failed
 
     def task_report():
         yield from listed
@@ -233,6 +235,10 @@ def run(paths: Paths, workers: int | None = None) -> list[tuple[str, str]]:
         """doit's console lines; a failure once, as a message on stderr."""
 
         def add_failure(self, task, fail):
+            if isinstance(fail, UnmetDependency):  # not run: a task it needs failed
+                if ":" in task.name:  # (not the group of them all)
+                    skipped.append(task.name)
+                return
             failures.append((task.name, fail.get_msg().strip()))
             sys.stderr.write(f"failed: {task.name}\n{fail.get_msg().strip()}\n")
 
@@ -248,6 +254,8 @@ def run(paths: Paths, workers: int | None = None) -> list[tuple[str, str]]:
         args += ["--process", str(workers), "--parallel-type", "process"]
     with _working_directory(paths.root):
         code = DoitMain(loader, config_filenames=()).run(args)
+    if skipped:
+        sys.stderr.write(f"not run, as a task they need failed: {', '.join(skipped)}\n")
     if code and not failures:
         failures.append(("report", f"doit stopped with code {code}"))
     return failures

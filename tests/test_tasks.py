@@ -114,3 +114,35 @@ def test_a_failed_task_is_reported_with_its_message(scratch, monkeypatch, capsys
     assert [line for line in err.splitlines() if line.startswith("failed:")] == [
         "failed: report:build"]
     assert "not run, as a task they need failed: report:docs" in err
+
+
+@pytest.mark.parametrize("record", ["garbage{", "[]", '{"report:build": 5}',
+                                    '{"report:build": {"_values_:": 3}}'])
+def test_an_unreadable_task_record_is_set_aside_and_everything_made_again(
+        scratch, monkeypatch, capsys, record):
+    runs: list[str] = []
+    _fake_actions(monkeypatch, runs)
+    (scratch.root / "notebooks").mkdir()
+    scratch.reports.mkdir()
+    (scratch.reports / tasks.DATABASE).write_text(record, encoding="utf-8")
+    assert tasks.run(scratch, 1) == []
+    assert len(runs) == 2 * len(CHARTS) + 3
+    assert "could not be read" in capsys.readouterr().err
+    assert (scratch.reports / (tasks.DATABASE + ".unreadable")).read_text(
+        encoding="utf-8") == record
+    runs.clear()
+    assert tasks.run(scratch, 1) == [] and runs == []  # the new record works
+
+
+def test_a_write_that_fails_is_a_message_naming_the_file(scratch, monkeypatch, capsys):
+    from usmx import cli
+
+    def full(root, *args):
+        raise OSError(28, "No space left on device", "reports/figures/mexico-vs-us.svg")
+
+    monkeypatch.setattr(tasks, "_chart", full)
+    (scratch.root / "notebooks").mkdir()
+    assert cli.main(["report", "--root", str(scratch.root)]) == 4
+    err = capsys.readouterr().err
+    assert "could not write reports/figures/mexico-vs-us.svg: No space left on device" in err
+    assert "Traceback" not in err

@@ -150,8 +150,11 @@ def report(args) -> int:
         print(f"error: the report stopped after {spent:.1f} s: {len(failures)} task(s) "
               f"failed (above); every other output is written and whole.", file=sys.stderr)
         messages = [message for _, message in failures]
-        return 2 if any(m.startswith(tasks.BAD_INPUT) for m in messages) else \
-            5 if any(m.startswith(tasks.NOTEBOOK_FAILED) for m in messages) else 1
+        for prefix, code in ((tasks.BAD_INPUT, 2), (tasks.WRITE_FAILED, 4),
+                             (tasks.NOTEBOOK_FAILED, 5)):
+            if any(m.startswith(prefix) for m in messages):
+                return code
+        return 1
     print(f"report: up to date in {spent:.1f} s ('--' marks a task skipped because what "
           f"it reads and wrote is as it was)")
     return 0

@@ -129,6 +129,7 @@ def _index(root: str) -> None:
 
 BAD_INPUT = "bad input; nothing was written."
 NOTEBOOK_FAILED = "a notebook failed, so its reader edition was not written:"
+WRITE_FAILED = "could not write"
 
 
 def _step(action: str, args: list, targets: list[str]):
@@ -148,6 +149,9 @@ def _step(action: str, args: list, targets: list[str]):
         return TaskFailed(f"{exc}; nothing was written.")
     except NotebookError as exc:
         return TaskFailed(f"{NOTEBOOK_FAILED} {exc}")
+    except OSError as exc:  # a full disk, a read-only folder: the outputs stay as they were
+        return TaskFailed(f"{WRITE_FAILED} {exc.filename or 'a file'}: "
+                          f"{exc.strerror or exc}; the files already there are unchanged.")
     return {"written": written(targets)}
 
 
@@ -221,6 +225,7 @@ def run(paths: Paths, workers: int | None = None) -> list[tuple[str, str]]:
     from usmx.charts.exporting import worker_processes
 
     paths.reports.mkdir(parents=True, exist_ok=True)
+    _set_aside_if_unreadable(paths.reports / DATABASE)
     listed = tasks(paths)
     workers = min(workers or len(listed), worker_processes(len(listed)))
     failures: list[tuple[str, str]] = []
@@ -259,6 +264,29 @@ def run(paths: Paths, workers: int | None = None) -> list[tuple[str, str]]:
     if code and not failures:
         failures.append(("report", f"doit stopped with code {code}"))
     return failures
+
+
+def _set_aside_if_unreadable(database: Path) -> None:
+    """The task record only saves work: one that is not doit's layout of JSON objects (a
+    crash while it was written, a hand edit) is renamed beside itself, said on stderr, and
+    every task runs again."""
+    import json
+    import sys
+
+    if not database.exists():
+        return
+    try:  # doit's layout: task -> {dependency: ..., "_values_:": {what the task kept}}
+        record = json.loads(database.read_text(encoding="utf-8"))
+        ok = isinstance(record, dict) and all(
+            isinstance(entry, dict) and isinstance(entry.get("_values_:", {}), dict)
+            for entry in record.values())
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        aside = database.with_name(database.name + ".unreadable")
+        os.replace(database, aside)
+        sys.stderr.write(f"the task record {database.name} could not be read; it is kept as "
+                         f"{aside.name} and every output is made again\n")
 
 
 @contextlib.contextmanager

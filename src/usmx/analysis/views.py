@@ -21,6 +21,18 @@ def covered_years(record: ProcessedTables) -> list[int]:
     return sorted(years)
 
 
+def chosen_years(record: ProcessedTables, first, last, default_first, default_last,
+                 also=()) -> tuple[int, int]:
+    """The years a chart shows: its defaults (the years its own tables hold) when none are
+    chosen, read from nothing else; a chosen first or last year is checked against the
+    years the record covers (and ``also``), which reads the tables that bound them."""
+    if first is None and last is None:
+        return params.years(default_first, default_last)
+    return params.years(default_first if first is None else first,
+                        default_last if last is None else last,
+                        sorted({*also, *covered_years(record)}))
+
+
 def span(record: ProcessedTables, first, last, held) -> tuple[int, int]:
     """The years of a view: those asked for (checked against the record's years), else the
     first and last of ``held``, the years its own table holds."""

@@ -12,7 +12,7 @@ from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.compare import VERSUS_PANELS, comparison_text, comparisons, versus_frame
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
-from usmx.analysis.views import covered_years
+from usmx.analysis.views import chosen_years
 from usmx.charts.parts import (
     chart_meta,
     country_list,
@@ -115,9 +115,8 @@ def child_years(record: ProcessedTables, first=None, last=None) -> tuple[int, in
     """The children chart's years: those asked for, else 2009 to the latest year any of its
     series holds (checked against the years the record covers)."""
     pairs = [(name, nat) for nat, names in child_panels_of(record) for name in names]
-    first = FIRST_CHILD_YEAR if first is None else first
-    last = country_table.latest_year(record, pairs) if last is None else last
-    return params.years(first, last, covered_years(record))
+    return chosen_years(record, first, last, FIRST_CHILD_YEAR,
+                        country_table.latest_year(record, pairs))
 
 
 def child_deportations_spec(record: ProcessedTables, first: int | None = None,
@@ -181,9 +180,8 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int | None = None,
     series holds, unless ``first`` and ``last`` say otherwise."""
     studied = country_table.studied(record)
     pairs = [("us_uac_apprehensions", nat) for nat in (*studied, "ALL")]
-    first, last = params.years(FIRST_CHILD_YEAR if first is None else first,
-                               country_table.latest_year(record, pairs) if last is None
-                               else last, covered_years(record))
+    first, last = chosen_years(record, first, last, FIRST_CHILD_YEAR,
+                               country_table.latest_year(record, pairs))
     countries = tuple(params.choice(studied if countries is None else countries, studied,
                                     "country"))
     lines = [(nat, country_table.colour(record, nat), "-") for nat in studied
@@ -265,9 +263,8 @@ def mexico_vs_us_spec(record: ProcessedTables, first: int | None = None,
     Years: 2008 to the latest year any line holds, unless ``first`` and ``last`` say
     otherwise."""
     pairs = [(name, nat) for _, lines in VERSUS_PANELS for name, nat, _, _ in lines]
-    first, last = params.years(2008 if first is None else first,
-                               country_table.latest_year(record, pairs) if last is None
-                               else last, covered_years(record))
+    first, last = chosen_years(record, first, last, 2008,
+                               country_table.latest_year(record, pairs))
     frame = versus_frame(record, first, last)
     cmp = comparisons(frame[frame["value"].notna()])
     panels, drawn = [], []

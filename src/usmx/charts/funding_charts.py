@@ -10,7 +10,7 @@ import pandas as pd
 from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.processed import ProcessedTables, deportation_series_rows
-from usmx.analysis.views import covered_years
+from usmx.analysis.views import chosen_years
 from usmx.charts.parts import (
     chart_meta,
     country_list,
@@ -205,9 +205,7 @@ def funding_years(record: ProcessedTables, first=None, last=None) -> tuple[int, 
     which an account of mexico_funding_by_fy holds a figure."""
     best = record["mexico_funding_by_fy"]
     held = best.loc[best["status"] != "gap", "fiscal_year"].astype(int)
-    first = int(held.min()) if first is None else first
-    last = int(held.max()) if last is None else last
-    return params.years(first, last, covered_years(record))
+    return chosen_years(record, first, last, int(held.min()), int(held.max()))
 
 
 def merida_by_account_spec(record: ProcessedTables, first: int | None = None,

@@ -8,7 +8,7 @@ import numpy as np
 from usmx.analysis import countries as country_table
 from usmx.analysis import params
 from usmx.analysis.processed import ProcessedTables
-from usmx.analysis.views import child_returns_months, covered_years
+from usmx.analysis.views import child_returns_months, chosen_years
 from usmx.charts.parts import chart_meta, country_list, drawn_frame, event_rule
 from usmx.charts.spec import ChartSpec, Legend, Line, Panel, Scale
 
@@ -35,9 +35,7 @@ def mexico_child_returns_spec(record: ProcessedTables, first: int | None = None,
                                     "by Mexico")
     # the months of a year not yet complete are drawn as months (never summed as a year);
     # other years the record covers may be asked for (they draw what months they hold)
-    first, last = params.years(held[0] if first is None else first,
-                               held[-1] if last is None else last,
-                               sorted({*held, *covered_years(record)}))
+    first, last = chosen_years(record, first, last, held[0], held[-1], also=held)
     shared = country_table.studied(record, "central_america")
     countries = tuple(params.choice(shared if countries is None else countries, shared,
                                     "country"))

@@ -610,6 +610,33 @@ def test_translation_table_rows_are_whole(tmp_path, monkeypatch):
         i18n._table.cache_clear()
 
 
+def test_each_money_stage_has_its_own_spanish_term_everywhere():
+    """The glossary rows of the translation table give each stage of the money (request,
+    appropriation, allocation, obligation, disbursement) one Spanish term, no two alike;
+    and every row says a stage in Spanish exactly where it says it in English (so
+    'asignación' never stands for an appropriation again)."""
+    import csv
+
+    from usmx.charts import i18n
+
+    with i18n.TABLE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    stems = {}
+    for row in rows:
+        found = re.match(r"glossary: stage \(en stem: (\w+); es stem: (\w+)\)", row["note"])
+        if found:
+            stems[row["en"]] = found.groups()
+            assert row["es"].casefold().startswith(found[2]), row
+    assert set(stems) == {"request", "appropriation", "allocation", "obligation",
+                          "disbursement"}
+    spanish = [row["es"] for row in rows if row["en"] in stems]
+    assert len(set(spanish)) == len(spanish), spanish
+    assert len({es for _, es in stems.values()}) == len(stems)
+    wrong = [(stage, row["en"][:60]) for row in rows for stage, (en, es) in stems.items()
+             if (en in row["en"].casefold()) != (es in row["es"].casefold())]
+    assert not wrong, wrong
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_no_text_runs_off_the_figure(t, lang):
     from usmx.charts import i18n

@@ -43,9 +43,10 @@ def test_every_chart_has_title_source_line_and_credit(figs, t):
         meta = fig.meta
         assert meta.id == name
         assert " ".join(texts(fig, "usmx-title")) == meta.title
-        footer = " ".join(texts(fig, "usmx-footer"))
-        assert footer.startswith("Source: ")
-        assert texts(fig, "usmx-credit") == [theme.CREDIT]
+        footer = texts(fig, "usmx-footer")
+        assert footer == [meta.footer_source] and footer[0].startswith("Source: ")
+        assert texts(fig, "usmx-credit") == [
+            f"Notes and sources: methodology/{name}.html · {theme.CREDIT}"]
         # the source line is built from the registry: every source of the data drawn is
         # named, or counted under its originator; the manifest lists them all
         registry = t["sources_processed"].set_index("source_id")
@@ -88,20 +89,52 @@ def test_source_line_rules():
         sources.source_entries(["NOPE"], registry)
 
 
-def test_mixed_year_bases_and_units_are_noted_in_the_pixels(figs):
+def test_mixed_year_bases_and_units_are_noted(figs):
+    """The notes a mix of year bases or units needs are the chart's notes (on its
+    methodology page and in its manifest entry), not drawn in the image."""
     for fig in figs.values():
         data = fig.meta.data
-        footer = " ".join(texts(fig, "usmx-footer"))
+        notes = " ".join(fig.meta.notes)
         if "year_basis" in data and data["year_basis"].dropna().nunique() > 1:
-            assert "fiscal years (October-September)" in footer
-            assert "calendar years" in footer
+            assert "fiscal years (October-September)" in notes
+            assert "calendar years" in notes
         units = data["unit"].dropna() if "unit" in data else pd.Series(dtype="str")
         rates = units.str.startswith("per 100,000")
         if units[~rates].nunique() > 1:
-            assert "events" in footer and "persons" in footer
+            assert "events" in notes and "persons" in notes
         if rates.any():  # a rate divides fiscal-year counts by calendar-year population
-            assert "calendar-year population" in footer
-    assert "calendar years" in " ".join(texts(figs["child-deportations"], "usmx-footer"))
+            assert "calendar-year population" in notes
+        assert not any(note[:40] in " ".join(texts(fig)) for note in fig.meta.notes)
+    assert "calendar years" in " ".join(figs["child-deportations"].meta.notes)
+
+
+def test_the_footer_is_two_lines_in_both_languages(figs, figs_es):
+    """Who counted, and where the notes and every source are: two lines, each within the
+    page, in every chart and language; every originator is named or counted."""
+    for fig in [*figs.values(), *figs_es.values()]:
+        lines = texts(fig, "usmx-footer") + texts(fig, "usmx-credit")
+        assert len(lines) == 2, (fig.meta.id, lines)
+        assert len(fig.meta.footer_source) <= theme.WRAP
+        renderer = fig.canvas.get_renderer()
+        for text in fig.findobj(matplotlib.text.Text):
+            if text.get_gid() in ("usmx-footer", "usmx-credit"):
+                assert text.get_window_extent(renderer).x1 <= fig.bbox.width
+
+
+def test_the_footer_source_names_each_originator_or_counts_it(monkeypatch):
+    import usmx.schema
+
+    details = [{"attribution": f"Paper {i} (2015)", "originators": [f"X{i}"],
+                "carrier_kind": "news"} for i in range(30)]
+    monkeypatch.setattr(usmx.schema, "ORIGINATOR_SHORT", {
+        **usmx.schema.ORIGINATOR_SHORT, **{f"X{i}": f"Body number {i}" for i in range(30)}})
+    line = sources.footer_source(details, width=128)
+    one = sources.footer_source(details[:1], width=128)
+    assert len(line) <= 128 and line.startswith("Source: Body number 0; ")
+    assert re.search(r"; (\d+) more originators; some via other documents\.$", line)
+    named = line.count("Body number")
+    assert named + int(re.search(r"(\d+) more originators", line)[1]) == 30
+    assert one == "Source: Body number 0, via Paper 0 (2015)."
 
 
 def test_funding_bars_draw_the_best_table(figs, t):
@@ -129,9 +162,9 @@ def test_funding_bars_draw_the_best_table(figs, t):
     assert not any(g.startswith("gap-") for g in bars)  # every year has a figure
     assert best.set_index(["fiscal_year", "account"]).loc[(2016, "INCLE"), "stage"] == \
         "requested"
-    footer = " ".join(texts(fig, "usmx-footer"))
-    assert "Requests (FY2016)" in footer and "Published zeros: FMF FY2016, FMF FY2017" in footer
-    assert "Dotted bars (FY2009-FY2015)" in footer
+    notes = " ".join(fig.meta.notes)
+    assert "Requests (FY2016)" in notes and "Published zeros: FMF FY2016, FMF FY2017" in notes
+    assert "Dotted bars (FY2009-FY2015)" in notes
 
 
 def test_one_year_is_drawn_the_same_on_every_chart(figs):

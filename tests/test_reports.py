@@ -225,3 +225,32 @@ def test_report_redraws_a_chart_written_over_by_another_export(scratch, capsys):
     assert {task for task in _ran(out) if task.startswith("chart:")} == {
         "chart:en:uac-apprehensions"}, out
     assert (figures / "uac-apprehensions.svg").read_bytes() == default
+
+
+def test_methodology_pages_escape_data_and_link_only_the_web_and_the_charts_files():
+    """A chart's notes and sources page: every text from data escaped, a source's address
+    linked only when it is http(s), no script allowed, labels in the page's language."""
+    from usmx.publish import methodology
+
+    bad = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    entry = {"id": "uac-apprehensions", "title": bad, "subtitle": bad, "description": bad,
+             "alt_text": bad, "notes": [bad], "source_line": bad,
+             "files": {"svg": "uac-apprehensions.svg"},
+             "source_details": [
+                 {"attribution": bad, "originators": ["CBP"], "carrier_kind": "news",
+                  "url": "javascript:alert(3)"},
+                 {"attribution": "CBP (2016)", "originators": ["CBP"],
+                  "carrier_kind": "originator", "url": "https://www.cbp.gov/x"}]}
+    for lang, label in (("en", "Whose count"), ("es", "De quién es la cifra")):
+        page = methodology.page(entry, lang, "../figures", "../index.html").decode()
+        assert "<script" not in page and "<img" not in page and "javascript:" not in page
+        assert "&lt;script&gt;" in page and 'href="https://www.cbp.gov/x"' in page
+        assert "Content-Security-Policy" in page and "default-src 'none'" in page
+        assert label in page and 'href="../figures/uac-apprehensions.svg"' in page
+
+
+def test_the_index_links_each_charts_notes_and_sources(site):
+    reports, _ = site
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="methodology/uac-apprehensions.html">notes and sources</a>' in index
+    assert 'href="methodology/es/uac-apprehensions.html">notas y fuentes</a>' in index

@@ -16,7 +16,8 @@ def graph(repo):
 
 def test_every_output_is_one_task_naming_what_it_reads(graph):
     found, paths = graph
-    assert {"build", "docs", "index", "manifest:en", "manifest:es"} <= set(found)
+    assert {"build", "docs", "index", "manifest:en", "manifest:es", "methodology:en",
+            "methodology:es"} <= set(found)
     assert {f"chart:{lang}:{c}" for lang in ("en", "es") for c in CHARTS} <= set(found)
     assert {f"notebook:{p.stem}" for p in paths.notebooks.glob("0*.ipynb")} <= set(found)
     targets = [t for task in found.values() for t in task["targets"]]
@@ -56,7 +57,7 @@ def _fake_actions(monkeypatch, runs):
                         out.write_text(f"{kind} {args}\n", encoding="utf-8")
         return action
 
-    for kind in ("chart", "manifest", "notebook", "index"):
+    for kind in ("chart", "manifest", "methodology", "notebook", "index"):
         monkeypatch.setattr(tasks, f"_{kind}", writer(kind))
 
 
@@ -65,7 +66,7 @@ def test_a_rerun_redoes_only_what_changed(scratch, monkeypatch):
     _fake_actions(monkeypatch, runs)
     (scratch.root / "notebooks").mkdir()
     assert tasks.run(scratch, 1) == []
-    assert "chart:claims-scoreboard:es" in runs and len(runs) == 2 * len(CHARTS) + 3
+    assert "chart:claims-scoreboard:es" in runs and len(runs) == 2 * len(CHARTS) + 5
 
     runs.clear()  # nothing changed: nothing runs
     assert tasks.run(scratch, 1) == [] and runs == []
@@ -126,7 +127,7 @@ def test_an_unreadable_task_record_is_set_aside_and_everything_made_again(
     scratch.reports.mkdir()
     (scratch.reports / tasks.DATABASE).write_text(record, encoding="utf-8")
     assert tasks.run(scratch, 1) == []
-    assert len(runs) == 2 * len(CHARTS) + 3
+    assert len(runs) == 2 * len(CHARTS) + 5
     assert "could not be read" in capsys.readouterr().err
     assert (scratch.reports / (tasks.DATABASE + ".unreadable")).read_text(
         encoding="utf-8") == record

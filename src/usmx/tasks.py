@@ -6,6 +6,8 @@ the files it reads, and is skipped when they, and the files it wrote, are as the
     chart:<lang>:<id>      the tables the chart declares (usmx.charts.catalog) and the chart
                            code -> its SVG, PDF, PNG and CSV in reports/figures/[<lang>/]
     manifest:<lang>        the tables every chart reads -> that edition's manifest.json
+    methodology:<lang>     that manifest -> a page per chart with its notes and every
+                           source (reports/methodology/[<lang>/])
     notebook:<name>        the notebook, the processed tables and the code -> its reader
                            edition in reports/, executed by nbclient in a real kernel
     index                  the notebooks and the manifests -> reports/index.html
@@ -35,6 +37,8 @@ BUILD_CODE = ("paths.py", "rawio.py", "schema", "engine", "domains", "build.py")
 CHART_CODE = ("paths.py", "rawio.py", "schema", "analysis", "charts")
 DOCS_CODE = ("paths.py", "rawio.py", "schema", "publish/docs.py")
 NOTEBOOK_CODE = (*CHART_CODE, "publish")
+PAGE_CODE = ("paths.py", "schema", "charts/i18n.py", "charts/translations.csv",
+             "charts/sources.py", "publish/methodology.py")
 
 
 def code(parts) -> list[Path]:
@@ -109,6 +113,13 @@ def _manifest(root: str, lang: str) -> None:
                   manifest_bytes(entries)})
 
 
+def _methodology(root: str, lang: str) -> None:
+    from usmx.publish import methodology
+    from usmx.rawio import write_atomic
+
+    write_atomic(methodology.pages(project_paths(root), lang))
+
+
 def _notebook(root: str, name: str) -> None:
     from usmx.publish import report
     from usmx.rawio import write_atomic
@@ -168,6 +179,7 @@ def tasks(paths: Paths) -> list[dict]:
     from usmx.charts.exporting import ALL_FORMATS
     from usmx.charts.i18n import LANGUAGES
     from usmx.engine import snapshots
+    from usmx.publish import methodology
     from usmx.publish.report import index_targets, notebooks
 
     def rel(items) -> list[str]:
@@ -198,6 +210,9 @@ def tasks(paths: Paths) -> list[dict]:
         out.append(task(f"manifest:{lang}", "_manifest", [lang],
                         [*(table[name] for c in CHARTS.values() for name in c.reads),
                          *chart_code], [folder / "manifest.json"]))
+        out.append(task(f"methodology:{lang}", "_methodology", [lang],
+                        [folder / "manifest.json", *code(PAGE_CODE)],
+                        methodology.targets(paths, CHARTS, lang)))
     notebook_code = code(NOTEBOOK_CODE)
     for source in notebooks(paths):
         out.append(task(f"notebook:{source.stem}", "_notebook", [source.stem],
@@ -206,7 +221,8 @@ def tasks(paths: Paths) -> list[dict]:
     out.append(task("index", "_index", [],
                     [*notebooks(paths), *(edition_folder(paths.figures, lang) /
                                           "manifest.json" for lang in LANGUAGES),
-                     *code(("paths.py", "schema", "publish/report.py"))],
+                     *code(("paths.py", "schema", "publish/report.py",
+                            "publish/methodology.py"))],
                     index_targets(paths)))
     return out
 

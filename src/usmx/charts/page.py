@@ -67,8 +67,9 @@ def new_figure(meta: ChartMeta, height_in: float, *, nrows: int = 1, ncols: int 
 
 def finish(fig: ChartFigure, *, hspace: float = 0.55, wspace: float = 0.25,
            left: float = 0.09, right: float = 0.98, top_extra_in: float = 0.0) -> Figure:
-    """Write the title, subtitle, source line, notes and credit of ``fig.meta`` (already in
-    the chart's language) into the figure's pixels, and fit the margins and legends."""
+    """Write the title, subtitle and two footer lines of ``fig.meta`` (already in the
+    chart's language: who counted; where the notes and every source are, and the credit)
+    into the figure's pixels, and fit the margins and legends."""
     meta = fig.meta
     height_in = fig.get_figheight()
     title_pt, sub_pt, foot_pt = 12.5, 9, 7
@@ -77,11 +78,12 @@ def finish(fig: ChartFigure, *, hspace: float = 0.55, wspace: float = 0.25,
     sub_lines = textwrap.wrap(latin1(meta.subtitle), 105) if meta.subtitle else []
     top_in = (pad + len(title_lines) * title_pt / 72 * 1.35
               + len(sub_lines) * sub_pt / 72 * 1.35 + 0.2 + top_extra_in)
-    footer = [(line, "usmx-footer") for line in textwrap.wrap(latin1(meta.source_line), WRAP)]
-    for note in meta.notes:
-        footer += [(line, "usmx-footer")
-                   for line in textwrap.wrap(latin1(f"{meta.note_label} {note}"), WRAP)]
-    footer += [(line, "usmx-credit") for line in textwrap.wrap(meta.credit, WRAP)]
+    # two lines: who counted, and where the notes and every source are (the notes are
+    # not drawn: they are on the chart's methodology page, in its manifest entry)
+    footer = [(line, "usmx-footer") for line in textwrap.wrap(latin1(meta.footer_source),
+                                                               WRAP)]
+    footer += [(line, "usmx-credit") for line in textwrap.wrap(latin1(
+        f"{meta.notes_label} {meta.methodology} · {meta.credit}"), WRAP)]
     line_in = foot_pt / 72 * 1.4
     bottom_in = pad + len(footer) * line_in + 0.42
     fig.subplots_adjust(top=1 - top_in / height_in, bottom=bottom_in / height_in, left=left,

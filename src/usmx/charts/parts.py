@@ -10,8 +10,14 @@ import pandas as pd
 
 from usmx.analysis import countries
 from usmx.analysis.processed import ProcessedTables
-from usmx.charts.sources import ids_from, period_notes, source_entries, source_line
-from usmx.charts.spec import ChartMeta, Line, Rule, year_position
+from usmx.charts.sources import (
+    footer_source,
+    ids_from,
+    period_notes,
+    source_entries,
+    source_line,
+)
+from usmx.charts.spec import ChartMeta, Line, Rule, methodology_page, year_position
 from usmx.charts.theme import CREDIT
 
 PROGRAM_EVENT = "southern_border_program_announced"
@@ -86,7 +92,8 @@ def chart_meta(id_, title, subtitle, description, alt_text, data, record, extra_
                      alt_text=alt_text, source_ids=sorted(set(ids)),
                      source_line=source_line(details), notes=notes, data=data,
                      source_details=details, names=countries.spanish_names(record),
-                     credit=CREDIT)
+                     footer_source=footer_source(details),
+                     methodology=methodology_page(id_), credit=CREDIT)
 
 
 def country_list(codes, record: ProcessedTables) -> str:

@@ -56,6 +56,57 @@ def source_line(details: list[dict], code: str = "en") -> str:
     return tr("Source:", code) + " " + "; ".join(parts) + "."
 
 
+def footer_source(details: list[dict], code: str = "en", width: int = 128) -> str:
+    """The source line of the image, one line of at most ``width`` characters: who counted
+    (each originator), and the first document that carried an originator's figures when it
+    was not the originator's own ('CBP, via Pew (2014) and 2 more'). What does not fit is
+    counted; the methodology page and the manifest name every source."""
+    from usmx.schema import ORIGINATOR_SHORT
+
+    groups: dict[str, dict] = {}
+    for entry in details:
+        name = entry["attribution"]
+        who = ", ".join(name_of(ORIGINATOR_SHORT[o], code) for o in entry["originators"])
+        group = groups.setdefault(who, {"own": False, "via": set(), "n": 0})
+        group["n"] += 1
+        if entry["carrier_kind"] == "originator" or _YEAR.sub("", name) == who:
+            group["own"] = True
+        else:
+            group["via"].add(name_of(name, code))
+    def part(who: str, detail: int) -> str:
+        """An originator at a level of detail: 2 names its first carrier, 1 counts its
+        carriers, 0 names the originator alone."""
+        via = sorted(groups[who]["via"], key=str.casefold)
+        if not via or detail == 0:
+            return who
+        if detail == 2:
+            carried = via[0] + (f" {tr(f'and {len(via) - 1} more', code)}"
+                                if len(via) > 1 else "")
+            return (f"{who} ({tr('also via', code)} {carried})" if groups[who]["own"]
+                    else f"{who}, {tr('via', code)} {carried}")
+        count = tr(f"{len(via)} documents" if len(via) > 1 else "1 document", code)
+        return f"{who} ({tr('also via' if groups[who]['own'] else 'via', code)} {count})"
+
+    def more(n: int) -> str:
+        return tr(f"{n} more originators" if n > 1 else "1 more originator", code)
+
+    # every originator named, with as much of its carriers as fits; when even the names
+    # do not fit, the originators of most sources first and the rest counted
+    head = tr("Source:", code)
+    order = sorted(groups, key=lambda who: (-groups[who]["n"], who.casefold()))
+    carried = any(group["via"] for group in groups.values())
+    hint = f"; {tr('some via other documents', code)}" if carried else ""
+    for detail in (2, 1, 0):
+        line = f"{head} {'; '.join(part(w, detail) for w in order)}{hint if not detail else ''}."
+        if len(line) <= width:
+            return line
+    for keep in range(len(order) - 1, 0, -1):
+        line = f"{head} {'; '.join(order[:keep])}; {more(len(order) - keep)}{hint}."
+        if len(line) <= width:
+            return line
+    return f"{head} {more(len(order))}{hint}."
+
+
 def name_of(name: str, code: str = "en") -> str:
     """A source's or body's name in language ``code``: translated where the table has it
     ('US State Dept. (2008)'), else as it is (a newspaper keeps its name)."""

@@ -36,8 +36,10 @@ class ChartMeta:
     data: pd.DataFrame = field(repr=False)
     source_details: list[dict] = field(default_factory=list)
     names: tuple[tuple[str, str], ...] = ()  # (English, Spanish) names that come with data
-    note_label: str = "Note:"  # before each note in the footer
-    credit: str = ""  # the footer's last line (usmx.charts.theme.CREDIT)
+    footer_source: str = ""  # the image's one source line (sources.footer_source)
+    notes_label: str = "Notes and sources:"  # before the methodology page, in the footer
+    methodology: str = ""  # where the notes and every source are (the chart's page)
+    credit: str = ""  # the project and the licences (usmx.charts.theme.CREDIT)
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,12 @@ class ChartSpec:
 
 
 
+def methodology_page(chart: str, code: str = "en") -> str:
+    """Where a chart's notes and sources are, in the published folder (reports/)."""
+    return f"methodology/{chart}.html" if code == "en" else \
+        f"methodology/{code}/{chart}.html"
+
+
 def year_position(year: int, basis: str) -> float:
     """Where a year's value sits on a continuous time axis (x = N is 1 January of year N):
     the middle of the period, so fiscal and calendar years are not silently aligned."""
@@ -209,14 +217,15 @@ def year_position(year: int, basis: str) -> float:
 def translated(spec: ChartSpec, code: str) -> ChartSpec:
     """The spec with every text a reader sees in language ``code``, through the translation
     table (usmx.charts.i18n), before anything is drawn: the metadata (title, subtitle,
-    description, alt text, notes, the note label and credit, the labels of the rows
-    drawn), the source line (made again from the registry in that language), panel
+    description, alt text, notes, the footer's words and credit, the labels of the rows
+    drawn), the source lines (made again from the registry in that language), the
+    methodology page of that language, panel
     titles, headlines, axis labels, fixed ticks, labels of lines, texts, rules and legend
     keys. English is the spec as it is."""
     if code == "en":
         return spec
     from usmx.charts.i18n import names, tr
-    from usmx.charts.sources import source_line
+    from usmx.charts.sources import footer_source, source_line
 
     def say(text):
         return text if text is None else tr(text, code)
@@ -254,7 +263,9 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
         meta = dataclasses.replace(
             meta, title=say(meta.title), subtitle=say(meta.subtitle),
             description=say(meta.description), alt_text=say(meta.alt_text),
-            notes=[say(note) for note in meta.notes], note_label=say(meta.note_label),
+            notes=[say(note) for note in meta.notes], notes_label=say(meta.notes_label),
             credit=say(meta.credit), data=data,
-            source_line=source_line(meta.source_details, code))
+            source_line=source_line(meta.source_details, code),
+            footer_source=footer_source(meta.source_details, code),
+            methodology=methodology_page(meta.id, code))
         return dataclasses.replace(spec, meta=meta, panels=tuple(map(panel, spec.panels)))

@@ -62,8 +62,7 @@ ALLOCATION_HATCH = "...."
 
 def _credit() -> str:
     """The footer's credit: the project, where its data can be had (the repository URL of
-    pyproject.toml's [project.urls], when one is set), the licences, and where each figure's
-    sources are listed."""
+    pyproject.toml's [project.urls], when one is set) and the licences."""
     from importlib import metadata
 
     try:
@@ -73,13 +72,12 @@ def _credit() -> str:
     found = dict(u.split(", ", 1) for u in urls if ", " in u)
     where = found.get("Repository") or found.get("Homepage")
     home = f"usmx, {where}" if where else "the usmx project"
-    return (f"Chart: {home} · data CC BY 4.0, code MIT · each figure's source is listed in "
-            f"the CSV file published with this chart")
+    return f"Chart: {home} · data CC BY 4.0, code MIT"
 
 
 CREDIT = _credit()
 WIDTH_IN = 7.5
-WRAP = 128  # characters per footer line at the footer's font size
+WRAP = 128  # characters per footer line at the footer's font size (a footer has two)
 
 
 @contextmanager

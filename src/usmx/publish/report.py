@@ -96,6 +96,7 @@ def html(nb, source: Path | None = None) -> bytes:
 def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
     """reports/index.html: the reports, the charts in each language with their files, and
     the data tables."""
+    from usmx.publish import methodology
     from usmx.schema import PROCESSED_TABLES
 
     def esc(text: str) -> str:
@@ -113,16 +114,22 @@ def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
         rows.append(f'<li><a href="{esc(stem)}.html">{esc(title)}</a> '
                     f'(<a href="../notebooks/{esc(stem)}.ipynb">notebook</a>)</li>')
     rows += ["</ul>", "<h2>Charts</h2>"]
-    for folder, label in ((paths.figures, "English"), (paths.figures / "es", "Español")):
+    for lang, folder, label in (("en", paths.figures, "English"),
+                                ("es", paths.figures / "es", "Español")):
         manifest = folder / "manifest.json"
         if not manifest.exists():
             continue
         entries = json.loads(manifest.read_text(encoding="utf-8"))
         prefix = os.path.relpath(folder, paths.reports).replace(os.sep, "/")
+        notes = os.path.relpath(methodology.folder(paths, lang), paths.reports).replace(
+            os.sep, "/")
         rows += [f"<h3>{label}</h3>", "<table>", "<tr><th>chart</th><th>files</th></tr>"]
         for entry in entries:
-            files = " · ".join(f'<a href="{esc(prefix)}/{esc(name)}">{esc(fmt.upper())}</a>'
-                               for fmt, name in entry["files"].items())
+            files = " · ".join([*(f'<a href="{esc(prefix)}/{esc(name)}">{esc(fmt.upper())}</a>'
+                                  for fmt, name in entry["files"].items()),
+                                f'<a href="{esc(notes)}/{esc(entry["id"])}.html">'
+                                f'{"notes and sources" if lang == "en" else "notas y fuentes"}'
+                                f"</a>"])
             rows.append(f'<tr><td><span title="{esc(entry["alt_text"])}">'
                         f'{esc(entry["title"])}</span></td><td>{files}</td></tr>')
         rows.append("</table>")

@@ -905,3 +905,19 @@ def test_every_legend_keeps_its_entries_in_both_languages(figs, figs_es):
         english, spanish = keys(fig), keys(figs_es[name])
         assert [len(k) for k in english] == [len(k) for k in spanish], name
         assert all(k and all(k) for k in spanish), (name, spanish)
+
+
+def test_a_fiscal_year_axis_labels_fiscal_years_under_their_points(figs, figs_es):
+    """A panel of US fiscal years only: its bands begin in October and its labels say FY
+    (AF in Spanish), each right under the points of its year, not half a year off."""
+    for fig, prefix in ((figs["uac-apprehensions"], "FY"), (figs_es["uac-apprehensions"],
+                                                             "AF")):
+        ax = fig.axes[-1]
+        ticks = {label.get_text(): x for x, label in zip(ax.get_xticks(),
+                                                          ax.get_xticklabels(), strict=True)}
+        assert ticks and all(text.startswith(prefix) for text in ticks)
+        points = {float(x) for line in ax.get_lines() for x in line.get_xdata()
+                  if line.get_transform() == ax.transData}
+        for text, x in ticks.items():
+            assert x == pytest.approx(int(text[2:]) + 0.25)
+            assert any(abs(x - p) < 1e-9 for p in points), text

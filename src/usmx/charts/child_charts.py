@@ -22,7 +22,7 @@ from usmx.charts.parts import (
     program_rule,
     year_range_text,
 )
-from usmx.charts.spec import ChartSpec, Legend, Panel, Scale, SmallLabels
+from usmx.charts.spec import FISCAL_YEARS, ChartSpec, Legend, Panel, Scale, SmallLabels
 
 # --------------------------------------------------------------------------------------
 # 2. Child deportations by year, small multiples
@@ -211,7 +211,7 @@ def uac_apprehensions_spec(record: ProcessedTables, first: int | None = None,
         Panel(title="Apprehensions (events)", marks=tuple(counts_marks),
               rules=(program_rule(record, label=True),), legend=Legend("upper left")),
         Panel(title=rate_panel, marks=tuple(rate_marks), rules=(program_rule(record),),
-              years=(first, last)),
+              years=(first, last), **FISCAL_YEARS),
     )
     data = drawn_frame(drawn, ["panel"])
     counts = data[data["panel"] == "US Border Patrol"]

@@ -100,7 +100,7 @@ def _panel(ax, panel: Panel) -> None:
         ax.set_title(panel.title, **({} if panel.title_pad is None else
                                      {"pad": panel.title_pad}))
     if panel.years is not None:
-        year_axis(ax, *panel.years)
+        year_axis(ax, *panel.years, panel.year_start, panel.year_label)
     if panel.xlim is not None:
         ax.set_xlim(*panel.xlim)
     if panel.xticks is not None:

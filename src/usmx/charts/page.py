@@ -182,20 +182,25 @@ def _heights_between(ax, x0: float, x1: float):
 YEAR_LABEL_IN = 0.42  # the width a year label needs, with the space beside it (inches)
 
 
-def year_axis(ax, first: int, last: int) -> None:
-    ax.set_xlim(first, last + 1)
+def year_axis(ax, first: int, last: int, start: float = 0.0, label: str = "{}") -> None:
+    """A year axis from ``first`` to ``last``: a band per year, from ``start`` (in years:
+    -0.25 for US fiscal years, which begin in October) with a label in its middle written
+    as ``label`` says ('FY{}'), every other year or sparser on a narrow panel."""
+    ax.set_xlim(first + start, last + 1 + start)
     # Every other year is labelled, from the first; on a narrow panel every third, fourth
     # or fifth, so that labels never touch. The ticks have no length, so the years between
     # get none (an empty tick still costs its drawing in every format).
     width_in = ax.get_position().width * ax.figure.get_figwidth()
     years = last - first + 1
-    step = next((n for n in (2, 3, 4, 5) if -(-years // n) * YEAR_LABEL_IN <= width_in), 5)
+    each_in = YEAR_LABEL_IN * max(1.0, len(label.format(first)) / 4)
+    step = next((n for n in (2, 3, 4, 5) if -(-years // n) * each_in <= width_in), 5)
     labelled = range(first, last + 1, step)
-    ax.set_xticks([y + 0.5 for y in labelled])
-    ax.set_xticklabels([str(y) for y in labelled])
+    ax.set_xticks([y + start + 0.5 for y in labelled])
+    ax.set_xticklabels([label.format(y) for y in labelled])
     ax.tick_params(axis="x", length=0)
-    ax.vlines(range(first, last + 2), 0, 1, transform=ax.get_xaxis_transform(),
-              colors=INK["boundary"], linewidth=0.6, zorder=0)  # year boundaries, one artist
+    ax.vlines([y + start for y in range(first, last + 2)], 0, 1,
+              transform=ax.get_xaxis_transform(), colors=INK["boundary"], linewidth=0.6,
+              zorder=0)  # year boundaries, one artist
 
 
 def thousands(ax) -> None:

@@ -178,6 +178,8 @@ class Panel:
     legend: Legend | None = None
     scale: Scale = field(default_factory=Scale)
     years: tuple[int, int] | None = None  # a year axis, first to last
+    year_start: float = 0.0  # where a year's band begins: -0.25 for US fiscal years
+    year_label: str = "{}"  # how a year is labelled ('FY{}' for US fiscal years)
     xlim: tuple[float, float] | None = None
     xticks: tuple[tuple[float, str], ...] | None = None
     xlabel: str | None = None
@@ -206,6 +208,10 @@ def methodology_page(chart: str, code: str = "en") -> str:
     """Where a chart's notes and sources are, in the published folder (reports/)."""
     return f"methodology/{chart}.html" if code == "en" else \
         f"methodology/{code}/{chart}.html"
+
+
+# A year axis of US fiscal years: bands from October, labelled as fiscal years (Panel).
+FISCAL_YEARS = {"year_start": -0.25, "year_label": "FY{}"}
 
 
 def year_position(year: int, basis: str) -> float:
@@ -248,8 +254,11 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
         legend = p.legend
         if legend is not None and isinstance(legend.entries, tuple):
             legend = dataclasses.replace(legend, entries=tuple(map(mark, legend.entries)))
+        year_label = p.year_label if p.year_label == "{}" else \
+            say(p.year_label.format(2000)).replace("2000", "{}")
         return dataclasses.replace(
             p, title=say(p.title), headline=say(p.headline), xlabel=say(p.xlabel),
+            year_label=year_label,
             ylabel=say(p.ylabel), xticks=ticks(p.xticks), yticks=ticks(p.yticks),
             marks=tuple(map(mark, p.marks)), rules=tuple(map(mark, p.rules)), legend=legend)
 

@@ -242,3 +242,33 @@ def test_processed_tables_are_read_again_when_a_file_changes(scratch):
     label = again["claims"].loc[0, "label"]
     path.write_text(text.replace(label, "A rewritten label", 1), encoding="utf-8")
     assert processed.load(scratch)["claims"].loc[0, "label"] == "A rewritten label"
+
+
+def test_commits_into_one_folder_at_once_keep_their_own_journals(tmp_path):
+    """The report's parallel tasks commit into one folder at the same time (each chart
+    into reports/figures/): each with a journal of its own, none undoes another's, and
+    recovery finishes any journal of the family."""
+    import subprocess
+    import sys
+
+    from usmx import rawio
+
+    script = ("import sys; from pathlib import Path; from usmx.rawio import write_atomic\n"
+              "name, folder = sys.argv[1], Path(sys.argv[2])\n"
+              "for i in range(150):\n"
+              "    write_atomic({folder / f'{name}.txt': f'{name} {i}'.encode()},\n"
+              "                 journal_name=f'.usmx-commit-{name}.json')\n")
+    runs = [subprocess.Popen([sys.executable, "-c", script, name, str(tmp_path)])
+            for name in ("one", "two", "three")]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {
+        "one.txt": "one 149", "two.txt": "two 149", "three.txt": "three 149"}
+
+    staged = tmp_path / ".four.txt.x.tmp"
+    staged.write_text("four")
+    (tmp_path / ".usmx-commit-four.json").write_text(
+        json.dumps([[str(staged), str(tmp_path / "four.txt")]]), encoding="utf-8")
+    assert rawio.recover({tmp_path: None}) == [f"completed {tmp_path / 'four.txt'}"]
+    assert (tmp_path / "four.txt").read_text() == "four"
+    with pytest.raises(ValueError, match="a journal is named"):
+        rawio.write_atomic({tmp_path / "x": b"x"}, journal_name="../elsewhere.json")

@@ -127,10 +127,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 JOURNAL = ".usmx-commit.json"  # the moves of a commit in progress
+JOURNAL_STEM = ".usmx-commit"  # every journal's name begins so
 TMP_SUFFIX = ".tmp"
 
 
-def write_atomic(files: Mapping[Path, bytes]) -> list[Path]:
+def write_atomic(files: Mapping[Path, bytes], journal_name: str = JOURNAL) -> list[Path]:
     """Write every file or none, even across an interruption.
 
     Each file goes to a temporary file beside its target. Then a journal listing every
@@ -139,7 +140,12 @@ def write_atomic(files: Mapping[Path, bytes]) -> list[Path]:
     :func:`recover` (run by every command before it reads anything) finishes the moves from
     the journal; if it dies before the journal exists, the targets are untouched and
     :func:`recover` removes the temporaries. Files whose bytes are unchanged are not touched.
+    Writers that commit into one folder at the same time (the report's parallel tasks)
+    give each commit its own ``journal_name`` (``.usmx-commit-<what>.json``).
     Returns the paths written."""
+    if not (journal_name.startswith(JOURNAL_STEM) and journal_name.endswith(".json")
+            and "/" not in journal_name and "\\" not in journal_name):
+        raise ValueError(f"a journal is named {JOURNAL_STEM}...json, not {journal_name!r}")
     staged: list[tuple[Path, str]] = []
     umask = os.umask(0)
     os.umask(umask)
@@ -159,7 +165,7 @@ def write_atomic(files: Mapping[Path, bytes]) -> list[Path]:
         if not staged:
             return []
         folder = Path(os.path.commonpath([str(p.parent) for p, _ in staged]))
-        journal = folder / JOURNAL
+        journal = folder / journal_name
         moves = [[tmp, str(path)] for path, tmp in staged]
         _write_journal(journal, moves)
     except BaseException:
@@ -190,8 +196,8 @@ def recover(folders: Mapping[Path, tuple[str, ...] | None]) -> list[str]:
     done = []
     for folder, names in folders.items():
         folder = Path(folder)
-        journal = folder / JOURNAL
-        if journal.exists():
+        journals = sorted(folder.glob(f"{JOURNAL_STEM}*.json")) if folder.is_dir() else []
+        for journal in journals:
             try:
                 moves = json.loads(journal.read_text(encoding="utf-8"))
             except ValueError:

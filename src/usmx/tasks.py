@@ -17,7 +17,9 @@ other threads, such as a Jupyter kernel, they run one after another instead). Th
 ``reports/.doit.json``; deleting it (or any output) makes the report redo what it must.
 A file written over since the task wrote it (say by ``python -m usmx charts --years ...``)
 makes the task run again: every task records the digest of what it wrote, and that is
-part of being up to date. This is the one place that decides what a rerun redoes.
+part of being up to date. This is the one place that decides what a rerun redoes. Tasks
+that write into one folder at the same time commit with journals of their own
+(usmx.rawio.write_atomic).
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def _chart(root: str, chart: str, lang: str) -> None:
     paths = project_paths(root)
     files, _ = edition(CHARTS[chart], processed.load(paths), lang, {}, ALL_FORMATS,
                        edition_folder(paths.figures, lang))
-    write_atomic(files)
+    write_atomic(files, journal_name=f".usmx-commit-chart-{lang}-{chart}.json")
 
 
 def _manifest(root: str, lang: str) -> None:
@@ -110,14 +112,15 @@ def _manifest(root: str, lang: str) -> None:
     record = processed.load(paths)
     entries = [entry(chart, record, lang, {}, ALL_FORMATS) for chart in CHARTS.values()]
     write_atomic({edition_folder(paths.figures, lang) / "manifest.json":
-                  manifest_bytes(entries)})
+                  manifest_bytes(entries)}, journal_name=f".usmx-commit-manifest-{lang}.json")
 
 
 def _methodology(root: str, lang: str) -> None:
     from usmx.publish import methodology
     from usmx.rawio import write_atomic
 
-    write_atomic(methodology.pages(project_paths(root), lang))
+    write_atomic(methodology.pages(project_paths(root), lang),
+                 journal_name=f".usmx-commit-methodology-{lang}.json")
 
 
 def _notebook(root: str, name: str) -> None:
@@ -127,7 +130,8 @@ def _notebook(root: str, name: str) -> None:
     paths = project_paths(root)
     source = paths.notebooks / f"{name}.ipynb"
     page = report.html(report.execute(source, env={"USMX_ROOT": str(paths.root)}), source)
-    write_atomic({paths.reports / f"{name}.html": page})
+    write_atomic({paths.reports / f"{name}.html": page},
+                 journal_name=f".usmx-commit-notebook-{name}.json")
 
 
 def _index(root: str) -> None:
@@ -135,7 +139,7 @@ def _index(root: str) -> None:
     from usmx.rawio import write_atomic
 
     paths = project_paths(root)
-    write_atomic(report.index_files(paths))
+    write_atomic(report.index_files(paths), journal_name=".usmx-commit-index.json")
 
 
 BAD_INPUT = "bad input; nothing was written."

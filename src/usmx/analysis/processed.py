@@ -19,7 +19,8 @@ ProcessedTables = dict[str, pd.DataFrame]
 def load(paths: Paths | None = None) -> ProcessedTables:
     """Every processed table by name, typed by its schema."""
     paths = paths or project_paths()
-    recover(paths.commit_folders)  # finish an interrupted build before reading
+    recover({paths.processed: None})  # finish an interrupted build before reading (only
+    # that folder: others may be written at this moment by the report's other tasks)
     missing = [t.path for t in schema.PROCESSED_TABLES if not (paths.root / t.path).exists()]
     if missing:
         raise DataError([Problem(p, None, None, None, "missing: run `python -m usmx build` "

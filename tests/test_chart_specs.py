@@ -93,7 +93,7 @@ def test_every_chart_is_a_spec_of_plain_data(record):
 
 def test_the_chart_is_its_spec_drawn(record):
     """Captions and notes come from the spec; the drawn figure is the spec drawn."""
-    for name in ("uac-apprehensions", "claims-scoreboard"):
+    for name in ("uac-apprehensions", "mexico-child-returns"):
         spec = SPECS[name](record)
         fig = CHARTS[name](record)
         assert fig.meta.title == spec.meta.title and fig.meta.notes == spec.meta.notes
@@ -116,16 +116,17 @@ def test_a_spec_changes_only_with_what_the_chart_draws(record):
     after = {name: digest(make(edited)) for name, make in SPECS.items()}
     changed = {name for name in SPECS if before[name] != after[name]}
     assert "child-deportations" in changed
-    assert not changed & {"merida-by-account", "uac-apprehensions", "claims-scoreboard"}
+    assert not changed & {"merida-by-account", "uac-apprehensions", "mexico-child-returns"}
 
 
 def test_a_chart_reads_only_the_tables_it_declares(record):
     """A chart is given the tables it declares and no others, so a report reruns it when
     one of them changes and never misses one: reading another is an error naming it."""
-    from usmx.charts.claims_chart import claims_scoreboard_spec
+    from usmx.charts.monthly_chart import mexico_child_returns_spec
 
-    short = Chart("claims-scoreboard", claims_scoreboard_spec, reads=("claims",))
-    with pytest.raises(KeyError, match="reads table 'sources_processed' but does not "
+    short = Chart("mexico-child-returns", mexico_child_returns_spec,
+                  reads=("countries", "events", "sources_processed"))
+    with pytest.raises(KeyError, match="reads table 'deportations_monthly' but does not "
                                        "declare it"):
         short.spec(record)
     for chart in CHARTS.values():

@@ -294,8 +294,7 @@ def test_mexico_vs_us_headlines_are_true_of_every_year(figs):
 def test_no_bar_is_clipped_and_no_legend_covers_data(t):
     for years in ((None, None), (2012, 2016), (2010, 2013)):
         for name, make in CHARTS.items():
-            kwargs = {} if years[0] is None or name == "claims-scoreboard" else dict(
-                first=years[0], last=years[1])
+            kwargs = {} if years[0] is None else dict(first=years[0], last=years[1])
             fig = make(t, **kwargs)
             with house_style():  # measured as drawn
                 _assert_bars_and_legends_clear(fig, name, years)
@@ -318,17 +317,6 @@ def _assert_bars_and_legends_clear(fig, name, years) -> None:
         (x0, y0), (x1, _) = ax.transData.inverted().transform(
             [[box.x0, box.y0], [box.x1, box.y1]])
         assert all(y < y0 for y in _heights_between(ax, x0, x1)), (name, years)
-
-
-def test_scoreboard_uses_labels_and_an_axis_fitted_to_the_data(figs, t):
-    fig = figs["claims-scoreboard"]
-    ax = fig.axes[0]
-    ticks = [tick.get_text() for tick in ax.get_yticklabels()]
-    assert not any("_" in tick for tick in ticks)  # no internal ids such as merida_112m
-    assert ticks[-1].startswith("Mérida supplied $112M in arms and equipment")
-    shares = fig.meta.data["record_share_pct"].dropna()
-    assert shares.max() <= ax.get_xlim()[1] <= shares.max() * 1.25
-    assert set(fig.meta.data["label"]) == set(t["claims"]["label"])
 
 
 def test_footer_names_the_project_and_licence_not_a_folder(figs):
@@ -454,7 +442,6 @@ def test_uac_rates_panel_draws_the_table_rates(figs, t):
     (dict(years="2012"), "years must be a range such as 2010-2016"),
     (dict(countries="GTM,XXX"), "unknown country ['XXX']"),
     (dict(only="mexico-vs-us", countries="GTM"), "countries apply to"),
-    (dict(only="claims-scoreboard", years="2010-2012"), "years apply to"),
     (dict(only="uac-apprehensions", countries="GTM", formats="svg,gif"),
      "unknown format ['gif']"),
 ])
@@ -470,7 +457,7 @@ def test_export_refuses_bad_choices_and_writes_nothing(t, tmp_path, kwargs, mess
 def test_export_honours_years_countries_formats_and_keeps_other_entries(t, tmp_path):
     from usmx.charts import export
 
-    export(t, only="claims-scoreboard", formats="csv", outdir=tmp_path, lang="en")
+    export(t, only="mexico-vs-us", formats="csv", outdir=tmp_path, lang="en")
     written = export(t, only=["child-deportations", "uac-apprehensions"], years="2012-2015",
                      countries=["HND"], formats=["svg", "csv"], outdir=tmp_path, lang="en")
     names = sorted(p.name for p in written)
@@ -478,7 +465,7 @@ def test_export_honours_years_countries_formats_and_keeps_other_entries(t, tmp_p
                      "uac-apprehensions.csv", "uac-apprehensions.svg"]
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert [e["id"] for e in manifest] == ["child-deportations", "uac-apprehensions",
-                                           "claims-scoreboard"]  # catalog order, kept
+                                           "mexico-vs-us"]  # catalog order, kept
     assert manifest[0]["files"] == {"svg": "child-deportations.svg",
                                     "csv": "child-deportations.csv"}
     child = pd.read_csv(tmp_path / "child-deportations.csv")
@@ -677,8 +664,6 @@ def test_no_text_runs_off_the_figure(t, lang):
     with i18n.language(lang):
         for name, make in CHARTS.items():
             for kwargs in ({}, {"first": 2012, "last": 2016}):
-                if kwargs and name == "claims-scoreboard":
-                    continue
                 fig = make(t, **kwargs)
                 with house_style():  # measured as drawn
                     boxes = _boxes(fig)

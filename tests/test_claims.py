@@ -46,7 +46,7 @@ def test_every_claim_has_a_verdict_and_reason(verdicts):
 
 
 def test_reasons_and_printed_figures_read_cleanly(verdicts):
-    """Sentences a reader sees in the README and the scoreboard: no stray punctuation
+    """Sentences a reader sees in the README and the claims table: no stray punctuation
     (a reason once ended "1,993),."), one full stop at the end, and percentages printed
     one way ("+791%", "+1,185%")."""
     import re

@@ -140,7 +140,7 @@ def test_report_end_to_end_is_quiet_and_writes_reader_editions(scratch):
     ran = _ran(edited.stdout)
     assert {"build", "chart:en:child-deportations", "chart:es:child-deportations",
             "notebook:02-child-deportations"} <= ran
-    assert "chart:en:claims-scoreboard" not in ran and "docs" not in ran
+    assert "chart:en:merida-by-account" not in ran and "docs" not in ran
 
     # the edit undone: the reports are the first run's bytes again (nothing random in them)
     scratch.deportations_raw.write_text(raw, encoding="utf-8")

@@ -66,7 +66,7 @@ def test_a_rerun_redoes_only_what_changed(scratch, monkeypatch):
     _fake_actions(monkeypatch, runs)
     (scratch.root / "notebooks").mkdir()
     assert tasks.run(scratch, 1) == []
-    assert "chart:claims-scoreboard:es" in runs and len(runs) == 2 * len(CHARTS) + 5
+    assert "chart:mexico-vs-us:es" in runs and len(runs) == 2 * len(CHARTS) + 5
 
     runs.clear()  # nothing changed: nothing runs
     assert tasks.run(scratch, 1) == [] and runs == []
@@ -92,7 +92,7 @@ def test_a_rerun_redoes_only_what_changed(scratch, monkeypatch):
     expected = {f"chart:{c.id}:{lang}" for c in CHARTS.values() if set(c.reads) & changed
                 for lang in ("en", "es")}
     assert {r for r in runs if r.startswith("chart:")} == expected
-    assert "chart:claims-scoreboard:en" not in expected or "claims" in changed
+    assert "chart:merida-by-account:en" not in expected  # it draws no child table
 
     runs.clear()  # a chart file written over by someone else: that chart is redone
     (scratch.figures / "es" / "uac-apprehensions.svg").write_text("other", encoding="utf-8")

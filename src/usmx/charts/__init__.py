@@ -13,7 +13,7 @@ before it (``paths``, ``rawio``, ``schema``, ``engine``, ``analysis``); not ``do
     page.py           the Figure with its metadata; page furniture, margins, legends, axes
     draw.py           the drawers: any spec to a Figure (they know no chart, hold no word)
     parts.py          spec helpers shared by the charts
-    funding_charts.py, child_charts.py, monthly_chart.py, claims_chart.py   the charts:
+    funding_charts.py, child_charts.py, monthly_chart.py   the charts:
                       ``*_spec`` computes a chart's spec from the record
     catalog.py        every chart, listed once: id, spec function, tables read
     exporting.py      files and manifest for reports/figures/: ``export(...)`` with your
@@ -33,12 +33,10 @@ funding_vs_child_deportations = CHARTS["funding-vs-child-deportations"]
 uac_apprehensions = CHARTS["uac-apprehensions"]
 mexico_child_returns = CHARTS["mexico-child-returns"]
 mexico_vs_us = CHARTS["mexico-vs-us"]
-claims_scoreboard = CHARTS["claims-scoreboard"]
 
 __all__ = [
     "CHARTS",
     "child_deportations",
-    "claims_scoreboard",
     "export",
     "funding_vs_child_deportations",
     "merida_by_account",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from usmx.analysis.processed import ProcessedTables
-from usmx.charts import child_charts, claims_chart, funding_charts, monthly_chart
+from usmx.charts import child_charts, funding_charts, monthly_chart
 from usmx.charts.draw import draw
 from usmx.charts.page import ChartFigure
 from usmx.charts.spec import ChartSpec
@@ -79,7 +79,5 @@ CATALOG = (
           country_group="central_america"),
     Chart("mexico-vs-us", child_charts.mexico_vs_us_spec,
           reads=(*_EVERY, *_CHILDREN, "deportations_all_ages_by_year")),
-    Chart("claims-scoreboard", claims_chart.claims_scoreboard_spec,
-          reads=(*_EVERY, "claims")),
 )
 CHARTS = {chart.id: chart for chart in CATALOG}

@@ -147,7 +147,7 @@ def export(record=None, *, only=None, years=None, countries=None, lang="all",
 
     - ``only``: chart ids (one or a list; default every chart in ``CHARTS``);
     - ``years``: ``"2010-2016"`` or ``(2010, 2016)``, inside the years the data cover; the
-      charts with a year axis are drawn for those years (the claims scoreboard has none);
+      charts are drawn for those years;
     - ``countries``: ids such as ``"GTM,HND"`` or ``["GTM", "HND"]``; the charts drawn by
       country show those (each chart shows those of its countries that were asked for);
     - ``lang``: ``en``, ``es`` or ``all`` (default): English files go to ``outdir``,

@@ -29,23 +29,34 @@ def source_entries(source_ids: Iterable[str], sources: pd.DataFrame) -> list[dic
             for i in sorted(set(source_ids))]
 
 
+def _by_originator(details: list[dict], code: str) -> dict[str, dict]:
+    """A chart's sources by who counted (the originators' short names in language
+    ``code``): the originator's own documents, the documents that carried its figures
+    (names as the registry gives them) and how many sources it has. A research body's
+    report of its own figures ('MPI (2015)') is its own document."""
+    from usmx.schema import ORIGINATOR_SHORT
+
+    groups: dict[str, dict] = {}
+    for entry in details:
+        name = entry["attribution"]
+        who = ", ".join(name_of(ORIGINATOR_SHORT[o], code) for o in entry["originators"])
+        group = groups.setdefault(who, {"own": set(), "via": set(), "n": 0})
+        group["n"] += 1
+        if entry["carrier_kind"] == "originator" or _YEAR.sub("", name) == who:
+            group["own"].add(name)
+        else:
+            group["via"].add(name)
+    return groups
+
+
 def source_line(details: list[dict], code: str = "en") -> str:
     """'Source: ...' in language ``code`` from a chart's source entries: the originator
     first and the document that carried its figures after it ('CBP, via Pew (2014)'); an
     originator's own document by its own name. Past three carriers an originator's list is
     counted, not named: the chart's CSV and manifest list every source."""
-    from usmx.schema import ORIGINATOR_SHORT
-
-    own: set[str] = set()
-    via: dict[str, set[str]] = {}
-    for entry in details:
-        name = entry["attribution"]
-        who = ", ".join(name_of(ORIGINATOR_SHORT[o], code) for o in entry["originators"])
-        # a research body's report of its own figures ('MPI (2015)') is named once
-        if entry["carrier_kind"] == "originator" or _YEAR.sub("", name) == who:
-            own.add(name)
-        else:
-            via.setdefault(who, set()).add(name)
+    groups = _by_originator(details, code)
+    own = {name for group in groups.values() for name in group["own"]}
+    via = {who: group["via"] for who, group in groups.items() if group["via"]}
     parts = sorted((name_of(name, code) for name in own), key=str.casefold)
     for who in sorted(via, key=str.casefold):
         names = sorted(via[who], key=str.casefold)
@@ -61,22 +72,12 @@ def footer_source(details: list[dict], code: str = "en", width: int = 128) -> st
     (each originator), and the first document that carried an originator's figures when it
     was not the originator's own ('CBP, via Pew (2014) and 2 more'). What does not fit is
     counted; the methodology page and the manifest name every source."""
-    from usmx.schema import ORIGINATOR_SHORT
+    groups = _by_originator(details, code)
 
-    groups: dict[str, dict] = {}
-    for entry in details:
-        name = entry["attribution"]
-        who = ", ".join(name_of(ORIGINATOR_SHORT[o], code) for o in entry["originators"])
-        group = groups.setdefault(who, {"own": False, "via": set(), "n": 0})
-        group["n"] += 1
-        if entry["carrier_kind"] == "originator" or _YEAR.sub("", name) == who:
-            group["own"] = True
-        else:
-            group["via"].add(name_of(name, code))
     def part(who: str, detail: int) -> str:
         """An originator at a level of detail: 2 names its first carrier, 1 counts its
         carriers, 0 names the originator alone."""
-        via = sorted(groups[who]["via"], key=str.casefold)
+        via = sorted({name_of(name, code) for name in groups[who]["via"]}, key=str.casefold)
         if not via or detail == 0:
             return who
         if detail == 2:

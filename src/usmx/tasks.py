@@ -76,6 +76,14 @@ def as_written(task, values) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
+def _commit(files: dict, what: str) -> None:
+    """Write a task's files in one atomic commit, with a journal of the task's own: tasks
+    running at once commit into one folder (usmx.rawio.write_atomic)."""
+    from usmx.rawio import JOURNAL_STEM, write_atomic
+
+    write_atomic(files, journal_name=f"{JOURNAL_STEM}-{what}.json")
+
+
 def _build(root: str) -> None:
     from usmx import build
 
@@ -94,52 +102,45 @@ def _chart(root: str, chart: str, lang: str) -> None:
     from usmx.analysis import processed
     from usmx.charts.catalog import CHARTS
     from usmx.charts.exporting import ALL_FORMATS, edition
-    from usmx.rawio import write_atomic
 
     paths = project_paths(root)
     files, _ = edition(CHARTS[chart], processed.load(paths), lang, {}, ALL_FORMATS,
                        edition_folder(paths.figures, lang))
-    write_atomic(files, journal_name=f".usmx-commit-chart-{lang}-{chart}.json")
+    _commit(files, f"chart-{lang}-{chart}")
 
 
 def _manifest(root: str, lang: str) -> None:
     from usmx.analysis import processed
     from usmx.charts.catalog import CHARTS
     from usmx.charts.exporting import ALL_FORMATS, entry, manifest_bytes
-    from usmx.rawio import write_atomic
 
     paths = project_paths(root)
     record = processed.load(paths)
     entries = [entry(chart, record, lang, {}, ALL_FORMATS) for chart in CHARTS.values()]
-    write_atomic({edition_folder(paths.figures, lang) / "manifest.json":
-                  manifest_bytes(entries)}, journal_name=f".usmx-commit-manifest-{lang}.json")
+    _commit({edition_folder(paths.figures, lang) / "manifest.json": manifest_bytes(entries)},
+            f"manifest-{lang}")
 
 
 def _methodology(root: str, lang: str) -> None:
     from usmx.publish import methodology
-    from usmx.rawio import write_atomic
 
-    write_atomic(methodology.pages(project_paths(root), lang),
-                 journal_name=f".usmx-commit-methodology-{lang}.json")
+    _commit(methodology.pages(project_paths(root), lang), f"methodology-{lang}")
 
 
 def _notebook(root: str, name: str) -> None:
     from usmx.publish import report
-    from usmx.rawio import write_atomic
 
     paths = project_paths(root)
     source = paths.notebooks / f"{name}.ipynb"
     page = report.html(report.execute(source, env={"USMX_ROOT": str(paths.root)}), source)
-    write_atomic({paths.reports / f"{name}.html": page},
-                 journal_name=f".usmx-commit-notebook-{name}.json")
+    _commit({paths.reports / f"{name}.html": page}, f"notebook-{name}")
 
 
 def _index(root: str) -> None:
     from usmx.publish import report
-    from usmx.rawio import write_atomic
 
     paths = project_paths(root)
-    write_atomic(report.index_files(paths), journal_name=".usmx-commit-index.json")
+    _commit(report.index_files(paths), "index")
 
 
 BAD_INPUT = "bad input; nothing was written."
@@ -204,7 +205,7 @@ def tasks(paths: Paths) -> list[dict]:
                 [*snapshots.raw_files(paths), *code(BUILD_CODE)], processed),
            task("docs", "_docs", [], [table["claims"], *code(DOCS_CODE),
                                       *([paths.readme] if paths.readme.exists() else [])])]
-    chart_code = code(CHART_CODE)
+    chart_code, page_code = code(CHART_CODE), code(PAGE_CODE)
     for lang in LANGUAGES:
         folder = edition_folder(paths.figures, lang)
         for chart in CHARTS.values():
@@ -215,7 +216,7 @@ def tasks(paths: Paths) -> list[dict]:
                         [*(table[name] for c in CHARTS.values() for name in c.reads),
                          *chart_code], [folder / "manifest.json"]))
         out.append(task(f"methodology:{lang}", "_methodology", [lang],
-                        [folder / "manifest.json", *code(PAGE_CODE)],
+                        [folder / "manifest.json", *page_code],
                         methodology.targets(paths, CHARTS, lang)))
     notebook_code = code(NOTEBOOK_CODE)
     for source in notebooks(paths):

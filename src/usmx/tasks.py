@@ -226,8 +226,7 @@ def tasks(paths: Paths) -> list[dict]:
     out.append(task("index", "_index", [],
                     [*notebooks(paths), *(edition_folder(paths.figures, lang) /
                                           "manifest.json" for lang in LANGUAGES),
-                     *code(("paths.py", "schema", "publish/report.py",
-                            "publish/methodology.py"))],
+                     *code((*PAGE_CODE, "publish/report.py"))],
                     index_targets(paths)))
     return out
 

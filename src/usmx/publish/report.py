@@ -96,6 +96,7 @@ def html(nb, source: Path | None = None) -> bytes:
 def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
     """reports/index.html: the reports, the charts in each language with their files, and
     the data tables."""
+    from usmx.charts.i18n import tr
     from usmx.publish import methodology
     from usmx.schema import PROCESSED_TABLES
 
@@ -128,7 +129,7 @@ def index_html(paths: Paths, titles: dict[str, str]) -> bytes:
             files = " · ".join([*(f'<a href="{esc(prefix)}/{esc(name)}">{esc(fmt.upper())}</a>'
                                   for fmt, name in entry["files"].items()),
                                 f'<a href="{esc(notes)}/{esc(entry["id"])}.html">'
-                                f'{"notes and sources" if lang == "en" else "notas y fuentes"}'
+                                f'{esc(tr("notes and sources", lang))}'
                                 f"</a>"])
             rows.append(f'<tr><td><span title="{esc(entry["alt_text"])}">'
                         f'{esc(entry["title"])}</span></td><td>{files}</td></tr>')

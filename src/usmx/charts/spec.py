@@ -225,9 +225,9 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
     table (usmx.charts.i18n), before anything is drawn: the metadata (title, subtitle,
     description, alt text, notes, the footer's words and credit, the labels of the rows
     drawn), the source lines (made again from the registry in that language), the
-    methodology page of that language, panel
-    titles, headlines, axis labels, fixed ticks, labels of lines, texts, rules and legend
-    keys. English is the spec as it is."""
+    methodology page of that language, panel titles, headlines, axis labels, fixed ticks
+    and year labels, labels of lines, texts, rules and legend keys. English is the spec as
+    it is."""
     if code == "en":
         return spec
     from usmx.charts.i18n import names, tr
@@ -237,14 +237,10 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
         return text if text is None else tr(text, code)
 
     def mark(item):
-        if isinstance(item, Line):
+        if isinstance(item, Line | Rule | Key):
             return dataclasses.replace(item, label=say(item.label))
         if isinstance(item, Text):
             return dataclasses.replace(item, text=say(item.text))
-        if isinstance(item, Rule):
-            return dataclasses.replace(item, label=say(item.label))
-        if isinstance(item, Key):
-            return dataclasses.replace(item, label=say(item.label))
         return item
 
     def ticks(pairs):
@@ -265,7 +261,7 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
     meta = spec.meta
     with names(meta.names):
         data = meta.data.copy()
-        for column in ("panel", "label", "verdict_label"):
+        for column in ("panel", "label"):
             if column in data.columns:
                 data[column] = [value if pd.isna(value) else say(str(value))
                                 for value in data[column]]

@@ -75,14 +75,10 @@ def _mark(ax, mark) -> None:
         ax.bar(mark.x, mark.height, bottom=mark.bottom, width=mark.width, gid=mark.gid,
                **_look(mark))
     elif isinstance(mark, Text):
-        transform = {"data": {}, "axes": {"transform": ax.transAxes},
-                     "yaxis": {"transform": ax.get_yaxis_transform()}}[mark.coords]
         extra = {} if mark.color is None else {"color": color_of(mark.color)}
-        if mark.ground:
-            extra["bbox"] = _HALO
         text = "\n".join(textwrap.wrap(mark.text, mark.wrap)) if mark.wrap else mark.text
         ax.text(mark.x, mark.y, text, ha=mark.ha, va=mark.va, fontsize=mark.size,
-                gid=mark.gid, **transform, **extra)
+                gid=mark.gid, **extra)
     else:
         raise TypeError(f"no drawer for {type(mark).__name__}")
 
@@ -91,9 +87,6 @@ def _panel(ax, panel: Panel) -> None:
     if panel.off:
         ax.axis("off")
         return
-    if panel.grid == "x":
-        ax.grid(axis="y", visible=False)
-        ax.grid(axis="x", visible=True)
     for mark in panel.marks:
         _mark(ax, mark)
     if panel.title:
@@ -107,11 +100,6 @@ def _panel(ax, panel: Panel) -> None:
         ax.set_xticks([x for x, _ in panel.xticks])
         ax.set_xticklabels([label for _, label in panel.xticks])
         ax.tick_params(axis="x", length=0)
-    if panel.yticks is not None:
-        size, color = panel.ytick_style or (None, None)
-        ax.set_yticks([y for y, _ in panel.yticks])
-        ax.set_yticklabels([label for _, label in panel.yticks], fontsize=size,
-                           color=color and color_of(color))
     if panel.xlabel:
         ax.set_xlabel(panel.xlabel)
     if panel.ylabel:

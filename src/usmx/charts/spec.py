@@ -7,7 +7,7 @@ exact rows drawn). ``usmx.charts.draw`` turns any spec into a Figure with a few 
 Every text a reader sees is in the spec, so a language edition is the spec translated
 (:func:`translated`) before it is drawn.
 
-Colours are named by role ("mexico", "palette:blue", "account:INCLE", "verdict:overstated",
+Colours are named by role ("mexico", "palette:blue", "account:INCLE",
 "reference", "ink:note"): ``usmx.charts.theme.ROLES`` gives each its colour, the one place
 colours are defined. Line styles and markers are matplotlib's names for them ("-", "--",
 ":", "o", "s"), which are plain data.
@@ -84,20 +84,17 @@ class Bar(Look):
 
 @dataclass(frozen=True)
 class Text:
-    """A text placed in the data (``coords`` 'data'), or at axis fractions ('axes'), or at
-    an axis fraction across and a data value up ('yaxis')."""
+    """A text placed in the data."""
 
     x: float
     y: float
     text: str
     size: float
     gid: str | None = None
-    coords: str = "data"
     ha: str = "center"
     va: str = "bottom"
     color: str | None = "ink:gap"  # a colour role; None: the house text colour
     wrap: int | None = None  # characters per line, in every language (wrapped when drawn)
-    ground: bool = False  # on a paper ground, so a rule or grid line behind does not cut it
 
 
 @dataclass(frozen=True)
@@ -184,9 +181,6 @@ class Panel:
     xticks: tuple[tuple[float, str], ...] | None = None
     xlabel: str | None = None
     ylabel: str | None = None
-    yticks: tuple[tuple[float, str], ...] | None = None
-    ytick_style: tuple[float, str] | None = None  # font size, colour
-    grid: str | None = None  # 'x': vertical grid lines only
     off: bool = False
 
 
@@ -255,7 +249,7 @@ def translated(spec: ChartSpec, code: str) -> ChartSpec:
         return dataclasses.replace(
             p, title=say(p.title), headline=say(p.headline), xlabel=say(p.xlabel),
             year_label=year_label,
-            ylabel=say(p.ylabel), xticks=ticks(p.xticks), yticks=ticks(p.yticks),
+            ylabel=say(p.ylabel), xticks=ticks(p.xticks),
             marks=tuple(map(mark, p.marks)), rules=tuple(map(mark, p.rules)), legend=legend)
 
     meta = spec.meta

@@ -22,16 +22,13 @@ ACCOUNT_COLORS = {"INCLE": COLORS["blue"], "ESF": COLORS["green"], "FMF": COLORS
 # apprehensions), the US blue (sky for its apprehensions).
 US_BLUE, US_SKY = COLORS["blue"], COLORS["sky"]
 MX_ORANGE, MX_VERMILLION = COLORS["orange"], COLORS["vermillion"]
-VERDICT_COLORS = {"supported": COLORS["green"], "supported_with_caveats": COLORS["sky"],
-                  "overstated": COLORS["vermillion"], "understated": COLORS["orange"],
-                  "contradicted": COLORS["purple"], "not_traceable": COLORS["grey"]}
 
 # Greys for text and keys, by role (the data's colours are above).
 INK = {"title": "#111111", "tick": "#222222", "note": "#333333", "subtitle": "#444444",
        "footer": "#555555", "gap": "#666666", "key": "#777777", "boundary": "#f0f0f0",
        "paper": "white", "key_line": "black"}
 # The colour of every role a chart spec can name (usmx.charts.spec): who acted, which
-# country, account or verdict, and the inks. Restyle the charts here and nowhere else.
+# country or account, and the inks. Restyle the charts here and nowhere else.
 ROLES = {
     "mexico": COLORS["vermillion"], "mexico-apprehensions": COLORS["orange"],
     "us": COLORS["blue"], "us-apprehensions": COLORS["sky"],
@@ -39,7 +36,6 @@ ROLES = {
     **{f"palette:{name}": color for name, color in COLORS.items()},
     "country:ALL": COLORS["grey"],  # all nationalities together
     **{f"account:{account}": color for account, color in ACCOUNT_COLORS.items()},
-    **{f"verdict:{verdict}": color for verdict, color in VERDICT_COLORS.items()},
     "reference": COLORS["black"],  # rules, and all US aid
     **{f"ink:{name}": color for name, color in INK.items()},
 }
